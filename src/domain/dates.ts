@@ -1,0 +1,91 @@
+/**
+ * Calendar arithmetic on plain `YYYY-MM-DD` dates (no time zone involved) and the
+ * conversion between instants and local dates in a named time zone (via Intl).
+ * Dates are computed in UTC so that DST and the server's zone never shift a day.
+ */
+export type IsoDate = string; // YYYY-MM-DD
+
+const DAY_MS = 86_400_000;
+
+export const isIsoDate = (s: string): boolean =>
+  /^\d{4}-\d{2}-\d{2}$/.test(s) && toUtcDate(s).toISOString().slice(0, 10) === s;
+
+const toUtcDate = (d: IsoDate): Date => new Date(`${d}T00:00:00.000Z`);
+
+export const addDays = (d: IsoDate, n: number): IsoDate =>
+  new Date(toUtcDate(d).getTime() + n * DAY_MS).toISOString().slice(0, 10);
+
+/** Whole days from a to b (b − a). */
+export const daysBetween = (a: IsoDate, b: IsoDate): number =>
+  Math.round((toUtcDate(b).getTime() - toUtcDate(a).getTime()) / DAY_MS);
+
+/** ISO weekday: 1 = Monday … 7 = Sunday. */
+export const isoWeekday = (d: IsoDate): number => {
+  const w = toUtcDate(d).getUTCDay();
+  return w === 0 ? 7 : w;
+};
+
+export const monthOf = (d: IsoDate): string => d.slice(0, 7);
+
+export const firstDayOfMonth = (month: string): IsoDate => `${month}-01`;
+
+export const lastDayOfMonth = (month: string): IsoDate => {
+  const [y, m] = month.split("-").map(Number);
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+};
+
+export const isLeapYear = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+
+/** The local calendar date of an instant in a time zone. */
+export const localDate = (instant: Date, timeZone: string): IsoDate => {
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).formatToParts(instant);
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "";
+  return `${get("year")}-${get("month")}-${get("day")}`;
+};
+
+/** Local wall-clock hour and minute of an instant in a time zone. */
+export const localTime = (instant: Date, timeZone: string): { hour: number; minute: number } => {
+  const parts = new Intl.DateTimeFormat("en-GB", {
+    timeZone,
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(instant);
+  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
+  return { hour: get("hour"), minute: get("minute") };
+};
+
+/** Offset of a time zone from UTC at an instant, in minutes (Shanghai: +480). */
+export const zoneOffsetMinutes = (instant: Date, timeZone: string): number => {
+  const d = localDate(instant, timeZone);
+  const { hour, minute } = localTime(instant, timeZone);
+  const asUtc = Date.UTC(+d.slice(0, 4), +d.slice(5, 7) - 1, +d.slice(8, 10), hour, minute);
+  const truncated = Math.floor(instant.getTime() / 60_000) * 60_000;
+  return Math.round((asUtc - truncated) / 60_000);
+};
+
+/** The instant of a local date and wall-clock time in a time zone. */
+export const zonedInstant = (date: IsoDate, hour: number, minute: number, timeZone: string): Date => {
+  const guess = new Date(`${date}T${pad(hour)}:${pad(minute)}:00.000Z`);
+  const offset = zoneOffsetMinutes(guess, timeZone);
+  const first = new Date(guess.getTime() - offset * 60_000);
+  // A second pass settles zones whose offset differs between the guess and the answer.
+  const offset2 = zoneOffsetMinutes(first, timeZone);
+  return offset2 === offset ? first : new Date(guess.getTime() - offset2 * 60_000);
+};
+
+/** ISO 8601 with the zone's offset: 2026-11-22T09:30:00+08:00. */
+export const formatInstant = (instant: Date, timeZone: string): string => {
+  const offset = zoneOffsetMinutes(instant, timeZone);
+  const local = new Date(instant.getTime() + offset * 60_000).toISOString().slice(0, 19);
+  const sign = offset >= 0 ? "+" : "-";
+  const abs = Math.abs(offset);
+  return `${local}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+};
+
+const pad = (n: number) => String(n).padStart(2, "0");
