@@ -3,6 +3,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Client, createClient } from "@libsql/client";
 import { Mutex } from "async-mutex";
+import type { BatchItem } from "drizzle-orm/batch";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import * as schema from "./schema";
@@ -42,4 +43,12 @@ export const openDatabase = async (url: string, authToken?: string): Promise<Dat
     write: (fn) => mutex.runExclusive(() => fn(db)),
     close: () => client.close(),
   };
+};
+
+export type Statement = BatchItem<"sqlite">;
+
+/** Runs statements atomically in one batch (a no-op for none): the safe multi-row write. */
+export const runBatch = async (db: Db, statements: Statement[]) => {
+  if (statements.length === 0) return;
+  await db.batch(statements as [Statement, ...Statement[]]);
 };

@@ -1,0 +1,74 @@
+import { and, eq, isNull } from "drizzle-orm";
+import type { MiddlewareHandler } from "hono";
+import type { Db } from "../db/client";
+import { apiTokens, users } from "../db/schema";
+import { teamMemberIds } from "../db/team";
+import { hashToken } from "../lib/secrets";
+import { ApiError, forbidden } from "./errors";
+
+export type Role = "admin" | "manager" | "finance" | "rep";
+
+export interface Actor {
+  id: string;
+  name: string;
+  role: Role;
+  managerId: string | null;
+  locale: "zh-CN" | "en";
+  timezone: string | null;
+}
+
+export type AppEnv = { Variables: { actor: Actor } };
+
+/** Bearer auth: the token's hash must be a live token of an active user. */
+export const bearerAuth =
+  (db: Db): MiddlewareHandler<AppEnv> =>
+  async (c, next) => {
+    const header = c.req.header("authorization") ?? "";
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!m) throw new ApiError(401, "unauthorized", "missing bearer token");
+    const rows = await db
+      .select({
+        id: users.id,
+        name: users.name,
+        role: users.role,
+        managerId: users.managerId,
+        locale: users.locale,
+        timezone: users.timezone,
+        active: users.active,
+      })
+      .from(apiTokens)
+      .innerJoin(users, eq(users.id, apiTokens.userId))
+      .where(and(eq(apiTokens.tokenHash, hashToken(m[1])), isNull(apiTokens.revokedAt)))
+      .limit(1);
+    const u = rows[0];
+    if (!u || !u.active) throw new ApiError(401, "unauthorized", "invalid or revoked token");
+    c.set("actor", u);
+    await next();
+  };
+
+export const requireRole =
+  (...roles: Role[]): MiddlewareHandler<AppEnv> =>
+  async (c, next) => {
+    if (!roles.includes(c.get("actor").role)) throw forbidden(`requires role ${roles.join(" or ")}`);
+    await next();
+  };
+
+/**
+ * Whose records the actor may see: `null` = everyone (admin, finance reading), otherwise the
+ * list of user ids (a manager's whole team down the hierarchy plus themself; a rep alone).
+ * Used inside queries (`inArray(ownerId, scope)`), never to filter results afterwards.
+ */
+export const visibleUserIds = async (db: Db, actor: Actor): Promise<string[] | null> => {
+  if (actor.role === "admin" || actor.role === "finance") return null;
+  if (actor.role === "manager") return [actor.id, ...(await teamMemberIds(db, actor.id))];
+  return [actor.id];
+};
+
+/** Whose records the actor may change: finance is read-only outside expenses and approvals. */
+export const writableUserIds = async (db: Db, actor: Actor): Promise<string[] | null> => {
+  if (actor.role === "finance") return [];
+  return visibleUserIds(db, actor);
+};
+
+export const canSee = (scope: string[] | null, userId: string | null | undefined) =>
+  scope === null || (userId != null && scope.includes(userId));

@@ -1,0 +1,68 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { z } from "zod";
+import type { DomainError, ErrorCode } from "../domain/result";
+
+/** An error the API answers with `{"error":{code,message,details}}` and a 4xx status. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string) => new ApiError(404, "not_found", `${what} not found`);
+export const forbidden = (why = "not allowed for this token's user") => new ApiError(403, "forbidden", why);
+export const badRequest = (message: string, details?: unknown) =>
+  new ApiError(400, "validation", message, details);
+
+/** The one place domain error codes become HTTP statuses (ARCHITECTURE.md rule 8). */
+const statusOf: Record<ErrorCode, ContentfulStatusCode> = {
+  validation: 400,
+  not_found: 404,
+  forbidden: 403,
+  conflict: 409,
+  already_decided: 409,
+  locked: 409,
+  over_budget: 422,
+  duplicate: 409,
+  unavailable: 503,
+};
+
+export const fromDomainError = (e: DomainError, message?: string) =>
+  new ApiError(statusOf[e.code], e.code, message ?? e.messageKey, {
+    messageKey: e.messageKey,
+    params: e.params,
+    field: e.field,
+  });
+
+/** A zod error as a validation error that names each field and why. */
+export const fromZodError = (error: z.ZodError, where = "body") => {
+  const details = error.issues.map((i) => ({
+    field: i.path.length ? i.path.join(".") : where,
+    message: i.message,
+  }));
+  const first = details[0];
+  return new ApiError(400, "validation", `${first.field}: ${first.message}`, details);
+};
+
+export const errorBody = (code: string, message: string, details?: unknown) => ({
+  error: details === undefined ? { code, message } : { code, message, details },
+});
+
+export const handleError = (err: Error, c: Context, log: { error: (o: object, m: string) => void }) => {
+  if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.details), err.status);
+  if (err instanceof HTTPException) {
+    const status = err.status;
+    const code = status === 401 ? "unauthorized" : status === 413 ? "too_large" : "bad_request";
+    return c.json(errorBody(code, err.message || code), status);
+  }
+  if (err instanceof SyntaxError) return c.json(errorBody("validation", "body: malformed JSON"), 400);
+  log.error({ err }, "unhandled API error");
+  return c.json(errorBody("internal", "internal error"), 500);
+};

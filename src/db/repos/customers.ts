@@ -1,0 +1,145 @@
+import { desc, eq, inArray } from "drizzle-orm";
+import type { CustomerCreate, CustomerPatch } from "../../schemas/customers";
+import { allowedParents } from "../../schemas/customers";
+import { auditInsert } from "../audit";
+import type { Db } from "../client";
+import { newId, nowIso } from "../ids";
+import { consentEvents, customers, users } from "../schema";
+
+export type CustomerRow = typeof customers.$inferSelect;
+export type ConsentRow = typeof consentEvents.$inferSelect;
+
+export class CustomerInputError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const codePrefix: Record<string, string> = {
+  hospital: "H",
+  department: "DP",
+  doctor: "DR",
+  pharmacy: "P",
+  distributor: "D",
+};
+
+/** Checks the references of a customer: parent kind and an active owner. */
+export const checkCustomerRefs = async (
+  db: Db,
+  kind: CustomerRow["kind"],
+  parentId: string | null | undefined,
+  ownerId: string | undefined,
+) => {
+  if (parentId) {
+    const parent = await db
+      .select({ kind: customers.kind })
+      .from(customers)
+      .where(eq(customers.id, parentId))
+      .get();
+    if (!parent) throw new CustomerInputError("parentId", "no such customer");
+    if (!allowedParents[kind].includes(parent.kind))
+      throw new CustomerInputError("parentId", `a ${kind} cannot belong to a ${parent.kind}`);
+  }
+  if (ownerId) {
+    const owner = await db.select({ active: users.active }).from(users).where(eq(users.id, ownerId)).get();
+    if (!owner?.active) throw new CustomerInputError("ownerId", "must be an active user");
+  }
+};
+
+/** Ledger rows for a consent input, and the cached current state columns they imply. */
+const consentRows = (customerId: string, consent: CustomerCreate["consent"], by: string, at: string) => {
+  const rows: (typeof consentEvents.$inferInsert)[] = [];
+  const cached: Partial<Pick<CustomerRow, "smsConsent" | "emailConsent">> = {};
+  for (const channel of ["sms", "email"] as const) {
+    const c = consent?.[channel];
+    if (!c) continue;
+    rows.push({
+      id: newId(),
+      customerId,
+      channel,
+      state: c.state,
+      at,
+      by,
+      method: c.method,
+      evidence: c.evidence,
+    });
+    cached[channel === "sms" ? "smsConsent" : "emailConsent"] = c.state;
+  }
+  return { rows, cached };
+};
+
+export const insertCustomer = async (
+  db: Db,
+  input: CustomerCreate & { ownerId: string },
+  actorId: string,
+  via = "api",
+) => {
+  await checkCustomerRefs(db, input.kind, input.parentId, input.ownerId);
+  const at = nowIso();
+  const id = newId();
+  const { consent, ...fields } = input;
+  const { rows, cached } = consentRows(id, consent, actorId, at);
+  const row = {
+    ...fields,
+    id,
+    code: input.code ?? `${codePrefix[input.kind]}${id.slice(-8).toUpperCase()}`,
+    ...cached,
+    createdAt: at,
+    updatedAt: at,
+  };
+  return {
+    id,
+    statements: [
+      db.insert(customers).values(row),
+      ...rows.map((r) => db.insert(consentEvents).values(r)),
+      auditInsert(db, { actorId, via, action: "create", entityType: "customer", entityId: id, after: row }),
+    ] as const,
+  };
+};
+
+export const updateCustomerStatements = async (
+  db: Db,
+  before: CustomerRow,
+  patch: CustomerPatch,
+  actorId: string,
+  via = "api",
+) => {
+  await checkCustomerRefs(db, before.kind, patch.parentId, patch.ownerId);
+  const at = nowIso();
+  const { consent, ...fields } = patch;
+  const { rows, cached } = consentRows(before.id, consent, actorId, at);
+  const set = { ...fields, ...cached, updatedAt: at };
+  return [
+    db.update(customers).set(set).where(eq(customers.id, before.id)),
+    ...rows.map((r) => db.insert(consentEvents).values(r)),
+    auditInsert(db, {
+      actorId,
+      via,
+      action: "update",
+      entityType: "customer",
+      entityId: before.id,
+      before,
+      after: { ...before, ...set },
+    }),
+  ];
+};
+
+/** The latest ledger entry per customer and channel. */
+export const latestConsent = async (db: Db, customerIds: string[]) => {
+  const out = new Map<string, { sms?: ConsentRow; email?: ConsentRow }>();
+  if (customerIds.length === 0) return out;
+  const rows = await db
+    .select()
+    .from(consentEvents)
+    .where(inArray(consentEvents.customerId, customerIds))
+    .orderBy(desc(consentEvents.at), desc(consentEvents.id));
+  for (const r of rows) {
+    const entry = out.get(r.customerId) ?? {};
+    if (!entry[r.channel]) entry[r.channel] = r;
+    out.set(r.customerId, entry);
+  }
+  return out;
+};

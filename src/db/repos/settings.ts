@@ -1,0 +1,55 @@
+import { eq } from "drizzle-orm";
+import { type SettingKey, type SettingValues, settingDefaults, settingSchemas } from "../../schemas/settings";
+import { auditInsert } from "../audit";
+import type { Database } from "../client";
+import { nowIso } from "../ids";
+import { settings } from "../schema";
+
+export interface SettingsStore {
+  get<K extends SettingKey>(key: K): Promise<SettingValues[K]>;
+  all(): Promise<SettingValues>;
+  set<K extends SettingKey>(key: K, value: SettingValues[K], by: string): Promise<void>;
+}
+
+/** Settings with their defaults; a stored value that no longer validates falls back to the default. */
+export const createSettingsStore = ({ db, write }: Database): SettingsStore => {
+  const read = async <K extends SettingKey>(key: K, stored: unknown): Promise<SettingValues[K]> => {
+    if (stored === undefined) return settingDefaults[key];
+    const parsed = settingSchemas[key].safeParse(stored);
+    return parsed.success ? (parsed.data as SettingValues[K]) : settingDefaults[key];
+  };
+  return {
+    async get(key) {
+      const row = await db.select().from(settings).where(eq(settings.key, key)).get();
+      return read(key, row?.value);
+    },
+    async all() {
+      const rows = await db.select().from(settings);
+      const stored = new Map(rows.map((r) => [r.key, r.value]));
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(settingSchemas) as SettingKey[])
+        out[key] = await read(key, stored.get(key));
+      return out as SettingValues;
+    },
+    async set(key, value, by) {
+      await write(async (db) => {
+        const before = await db.select().from(settings).where(eq(settings.key, key)).get();
+        const at = nowIso();
+        await db.batch([
+          db
+            .insert(settings)
+            .values({ key, value, updatedAt: at, updatedBy: by })
+            .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: at, updatedBy: by } }),
+          auditInsert(db, {
+            actorId: by,
+            action: "update",
+            entityType: "setting",
+            entityId: key,
+            before: before ? { value: before.value } : null,
+            after: { value },
+          }),
+        ]);
+      });
+    },
+  };
+};

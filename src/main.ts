@@ -1,0 +1,68 @@
+import { serve } from "@hono/node-server";
+import { createApp } from "./api/app";
+import { ensureAdminToken, resolveAppSecret } from "./bootstrap";
+import { ConfigError, loadConfig } from "./config";
+import { openDatabase } from "./db/client";
+import { createLogger } from "./lib/log";
+import { createServices } from "./services";
+
+/** The composition root: config → db → services → platforms → scheduler → http. */
+const main = async () => {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const log = createLogger(config.logLevel);
+  const database = await openDatabase(config.databaseUrl, config.databaseAuthToken);
+  resolveAppSecret(config);
+  const generatedToken = await ensureAdminToken(database, config);
+  const services = createServices(database, config);
+
+  const platforms: Record<string, "on" | "off" | "error"> = { slack: "off", wecom: "off" };
+  const app = createApp({ database, config, log, services, platforms: () => platforms });
+
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: "0.0.0.0" });
+  await new Promise<void>((resolve, reject) => {
+    server.once("listening", () => resolve());
+    server.once("error", reject);
+  });
+
+  const out = (line = "") => process.stdout.write(`${line}\n`);
+  out(`repmate is running at ${config.publicUrl} (admin API under /api, health at /api/health)`);
+  out(`database: ${config.databaseUrl.startsWith("file:") ? config.databaseUrl : "remote libSQL"}`);
+  if (generatedToken) {
+    out("");
+    out("An admin token was generated for this database. It is shown only this once:");
+    out(`  ${generatedToken}`);
+    out('Use it as "Authorization: Bearer <token>". Lost it? Set ADMIN_TOKEN and restart.');
+    out("");
+  }
+  out(
+    `slack: ${config.slack.botToken ? "configured" : "off (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)"}`,
+  );
+  out(`wecom: ${config.wechaty.puppet ? "configured" : "off (set WECHATY_PUPPET)"}`);
+  out("No chat platform? Try the bot in this terminal: npm run chat -- --as <user id or name>");
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "shutting down");
+    server.close();
+    database.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+};
+
+main().catch((e) => {
+  process.stderr.write(`repmate failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

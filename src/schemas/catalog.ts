@@ -1,0 +1,40 @@
+import { z } from "zod";
+import { cny, idRef, isoDate, name } from "./common";
+
+export const productCreate = z.object({
+  code: z.string().trim().min(1).max(64).optional(),
+  name,
+  nameEn: z.string().trim().max(200).nullable().optional(),
+  unit: z.string().trim().min(1).max(10).default("盒"),
+  rx: z.boolean().default(false),
+  aliases: z.array(z.string().trim().min(1).max(50)).max(20).default([]),
+  active: z.boolean().default(true),
+});
+export const productPatch = productCreate.partial().strict();
+
+const quantity = z
+  .number("must be a number")
+  .finite()
+  .refine((n) => n !== 0, "must not be 0 (negative = a return)");
+
+/** A purchase; `customerId` is accepted as a synonym of `buyerId` (CONTRACT.md). */
+export const purchaseCreate = z
+  .object({
+    sellerId: idRef.nullable().optional(),
+    buyerId: idRef.optional(),
+    customerId: idRef.optional(),
+    productId: idRef,
+    date: isoDate,
+    quantity,
+    amountCny: cny.default(0),
+    source: z.enum(["erp", "flow", "manual"]).default("manual"),
+    documentNo: z.string().trim().max(64).nullable().optional(),
+  })
+  .refine((p) => p.buyerId || p.customerId, { path: ["buyerId"], message: "is required (or customerId)" })
+  .transform(({ customerId, ...p }) => ({ ...p, buyerId: (p.buyerId ?? customerId) as string }));
+export type PurchaseCreate = z.output<typeof purchaseCreate>;
+
+export const holidayPut = z.object({
+  kind: z.enum(["off", "work"]),
+  name: z.string().trim().max(100).nullable().optional(),
+});
