@@ -2,43 +2,52 @@
  * Statutory holidays and make-up workdays (调休) from the chinese-days package.
  * Its data covers 2004–2026 today; for other years we answer null so that admin-entered
  * calendar entries decide instead of a weekday guess dressed up as law.
+ *
+ * We read the package's shipped data file rather than its functions (isHoliday,
+ * isWorkday, getDayDetail): those build their tables with local-time date math at
+ * import, and west of Greenwich every make-up workday lands one day early
+ * (TZ=America/New_York: 2026-02-14 reads as a day off). The data file is the same
+ * table, keyed by plain YYYY-MM-DD, so the answer cannot depend on the server's zone.
  */
-// Default import: named imports of this CommonJS package fail under Node ESM.
-import cd from "chinese-days";
+import { createRequire } from "node:module";
 
 export type StatutoryDayKind = "off" | "work";
 
-const coveredYears = new Map<number, boolean>();
+interface ChineseDaysData {
+  holidays: Record<string, string>;
+  workdays: Record<string, string>;
+}
 
-/**
- * The library has no range API. New Year's Day is a statutory holiday every year, so a
- * year is covered exactly when 1 January is listed as a named holiday (an uncovered
- * year falls back to the weekday name).
- */
-export const isYearCovered = (year: number): boolean => {
-  let covered = coveredYears.get(year);
-  if (covered === undefined) {
-    const detail = cd.getDayDetail(localDate(year, 1, 1));
-    covered = !detail.work && detail.name.includes("元旦");
-    coveredYears.set(year, covered);
-  }
-  return covered;
+const isTable = (x: unknown): x is Record<string, string> => typeof x === "object" && x !== null;
+
+const loadData = (): ChineseDaysData => {
+  const raw: unknown = createRequire(import.meta.url)("chinese-days/dist/chinese-days.json");
+  if (typeof raw !== "object" || raw === null) throw new Error("chinese-days: data file unreadable");
+  const { holidays, workdays } = raw as Record<string, unknown>;
+  if (!isTable(holidays) || !isTable(workdays)) throw new Error("chinese-days: unexpected data shape");
+  return { holidays, workdays };
 };
 
+const data = loadData();
+
+/** Years with any listed holiday: every covered year has at least New Year's Day. */
+const coveredYears: ReadonlySet<number> = new Set(
+  Object.keys(data.holidays).map((d) => Number(d.slice(0, 4))),
+);
+
+export const isYearCovered = (year: number): boolean => coveredYears.has(year);
+
 /**
- * "off" for a holiday or weekend, "work" for a working day (调休 Saturdays included),
- * null when the year is outside the library's data or the date is malformed.
+ * "off" for a holiday or weekend, "work" for a working day (调休 Saturdays and Sundays
+ * included), null when the year is outside the library's data or the date is malformed.
  */
 export const statutoryDayKind = (date: string): StatutoryDayKind | null => {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   if (!m) return null;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (!isYearCovered(y)) return null;
-  return cd.getDayDetail(localDate(y, mo, d)).work ? "work" : "off";
+  const utc = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  if (utc.toISOString().slice(0, 10) !== date || !isYearCovered(utc.getUTCFullYear())) return null;
+  if (Object.hasOwn(data.holidays, date)) return "off";
+  if (Object.hasOwn(data.workdays, date)) return "work";
+  const weekday = utc.getUTCDay();
+  return weekday === 0 || weekday === 6 ? "off" : "work";
 };
-
-/**
- * A local-midnight Date: the library normalizes with local-time getters, so a UTC
- * midnight (what it makes of "YYYY-MM-DD") lands on the previous day west of Greenwich.
- */
-const localDate = (y: number, m: number, d: number): Date => new Date(y, m - 1, d);
