@@ -1,6 +1,6 @@
-import type { Config } from "./config";
-import type { Database } from "./db/client";
-import { createSettingsStore, type SettingsStore } from "./db/repos/settings";
+import type { Config } from "../config";
+import type { Database } from "../db/client";
+import { createSettingsStore, type SettingsStore } from "../db/repos/settings";
 
 /**
  * The use cases the surfaces (API, chat, scheduler) share, wired to the database.

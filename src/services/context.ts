@@ -1,0 +1,21 @@
+import type { Database } from "../db/client";
+import type { SettingsStore } from "../db/repos/settings";
+import { localDate } from "../domain/dates";
+
+/** What every service is built from: the database, settings, the company zone and a clock. */
+export interface ServiceContext {
+  database: Database;
+  settings: SettingsStore;
+  timeZone: string;
+  now: () => Date;
+}
+
+/** Today's date in the company time zone. */
+export const today = (ctx: Pick<ServiceContext, "now" | "timeZone">) => localDate(ctx.now(), ctx.timeZone);
+
+/** Who acts, and from where: every write records both in the audit log. */
+export interface Actor {
+  id: string;
+  role: "admin" | "manager" | "finance" | "rep";
+  via: "api" | "slack" | "wecom" | "console" | "system" | "import";
+}
