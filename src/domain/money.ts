@@ -11,7 +11,8 @@ const FEN_EPSILON = 1e-6;
  * A valid amount is finite, has at most 2 decimals and fits exactly in fen.
  * Negative amounts are only valid when asked for (returns, adjustments).
  */
-export const isValidCny = (n: unknown, opts: { allowNegative?: boolean } = {}): n is number => {
+export const isValidCny = (n: number, opts: { allowNegative?: boolean } = {}): boolean => {
+  // Checked at run time too: amounts also arrive from CSV imports and chat parsing.
   if (typeof n !== "number" || !Number.isFinite(n)) return false;
   if (n < 0 && !opts.allowNegative) return false;
   const scaled = n * 100;
