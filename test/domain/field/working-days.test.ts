@@ -3,8 +3,8 @@ import { createWorkingDayCalendar, type DayKind } from "../../../src/domain/cale
 import { buildDailyPlan, type DailyPlanInput } from "../../../src/domain/plans/daily-plan";
 
 // Fixture calendar: Thursday 1 Oct 2026 is a holiday; Saturday 10 Oct is a 调休 working day.
-const statutory = (date: string): DayKind | null =>
-  ({ "2026-10-01": "off", "2026-10-10": "work" })[date] ?? null;
+const statutoryDays: Record<string, DayKind> = { "2026-10-01": "off", "2026-10-10": "work" };
+const statutory = (date: string): DayKind | null => statutoryDays[date] ?? null;
 
 describe("working-day calendar", () => {
   const cal = createWorkingDayCalendar({ statutory, admin: new Map() });
