@@ -5,11 +5,15 @@ import { type AppEnv, bearerAuth } from "./auth";
 import type { ApiDeps } from "./deps";
 import { errorBody, handleError } from "./errors";
 import { type CustomerDecorator, customerRoutes } from "./routes/customers";
+import { handoverRoutes, monthRoutes } from "./routes/handover";
 import { holidayRoutes } from "./routes/holidays";
 import { productRoutes } from "./routes/products";
 import { purchaseRoutes } from "./routes/purchases";
 import { settingRoutes } from "./routes/settings";
+import { stockReportRoutes } from "./routes/stock-reports";
 import { userRoutes } from "./routes/users";
+import { visitPlanRoutes } from "./routes/visit-plans";
+import { visitRoutes } from "./routes/visits";
 
 export interface AppExtensions {
   /** Extra routers under /api (mounted after auth), added by each area as it lands. */
@@ -53,6 +57,11 @@ export const createApp = (deps: ApiDeps, ext: AppExtensions = {}) => {
   api.route("/purchases", purchaseRoutes(deps));
   api.route("/holidays", holidayRoutes(deps));
   api.route("/settings", settingRoutes(deps));
+  api.route("/customers", handoverRoutes(deps));
+  api.route("/visits", visitRoutes(deps));
+  api.route("/visit-plans", visitPlanRoutes(deps));
+  api.route("/stock-reports", stockReportRoutes(deps));
+  api.route("/months", monthRoutes(deps));
   for (const r of ext.apiRoutes ?? []) api.route(r.path, r.router);
   app.route("/api", api);
   return app;

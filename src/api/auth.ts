@@ -72,3 +72,16 @@ export const writableUserIds = async (db: Db, actor: Actor): Promise<string[] | 
 
 export const canSee = (scope: string[] | null, userId: string | null | undefined) =>
   scope === null || (userId != null && scope.includes(userId));
+
+/**
+ * The rep a record is written for: a rep writes for themself; a manager for their team;
+ * an admin for anyone; finance for nobody (read-only outside expenses).
+ */
+export const resolveRepId = async (db: Db, actor: Actor, requested: string | undefined) => {
+  const repId = requested ?? actor.id;
+  if (!canSee(await writableUserIds(db, actor), repId)) throw forbidden("you may not record for this user");
+  return repId;
+};
+
+/** The service-layer actor for an API request. */
+export const apiActor = (actor: Actor) => ({ id: actor.id, role: actor.role, via: "api" as const });

@@ -35,11 +35,16 @@ const statusOf: Record<ErrorCode, ContentfulStatusCode> = {
 };
 
 export const fromDomainError = (e: DomainError, message?: string) =>
-  new ApiError(statusOf[e.code], e.code, message ?? e.messageKey, {
-    messageKey: e.messageKey,
-    params: e.params,
-    field: e.field,
-  });
+  new ApiError(
+    statusOf[e.code],
+    e.code,
+    message ?? (e.field ? `${e.field}: ${e.messageKey}` : e.messageKey),
+    {
+      messageKey: e.messageKey,
+      params: e.params,
+      field: e.field,
+    },
+  );
 
 /** A zod error as a validation error that names each field and why. */
 export const fromZodError = (error: z.ZodError, where = "body") => {
@@ -55,7 +60,25 @@ export const errorBody = (code: string, message: string, details?: unknown) => (
   error: details === undefined ? { code, message } : { code, message, details },
 });
 
+/**
+ * A unique index refusing a row (a value already taken, or two requests racing past a check)
+ * is a 409 naming the field, never a 500. Drizzle and libSQL wrap the SQLite error in causes.
+ */
+export const fromUniqueViolation = (err: unknown): ApiError | null => {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const m = /UNIQUE constraint failed: (\w+)\.(\w+)/.exec(e.message);
+    if (!m) continue;
+    const field = m[2].replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase());
+    return new ApiError(409, "conflict", `${field}: already used by another record`, [
+      { field, message: "already used" },
+    ]);
+  }
+  return null;
+};
+
 export const handleError = (err: Error, c: Context, log: { error: (o: object, m: string) => void }) => {
+  const unique = fromUniqueViolation(err);
+  if (unique) return c.json(errorBody(unique.code, unique.message, unique.details), unique.status);
   if (err instanceof ApiError) return c.json(errorBody(err.code, err.message, err.details), err.status);
   if (err instanceof HTTPException) {
     const status = err.status;

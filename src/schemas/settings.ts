@@ -1,56 +1,32 @@
 import { z } from "zod";
+import { isValidGrid, type SegmentGrid } from "../domain/segmentation/grid";
+import { fieldSettingDefaults } from "../domain/settings/field-defaults";
+import { moneyDefaults } from "../domain/settings/money-defaults";
 import { cny } from "./common";
 
 /**
- * Every admin-changeable rule with its schema and DOMAIN.md's default. `PUT /api/settings/{key}`
- * validates against these; the domain receives the values as plain arguments.
+ * Every admin-changeable rule: its schema here, its default from the domain (DOMAIN.md's
+ * figures). `PUT /api/settings/{key}` validates against these; the domain receives the
+ * values as plain arguments.
  */
-const strategy = z.enum(["grow", "maintain", "nurture", "develop", "evaluate", "none"]);
-const gridCell = z.object({
-  usage: z.number().int().min(0).max(4),
-  potential: z.number().int().min(0).max(4),
-  class: z.enum(["A", "B", "C"]).nullable(),
-  strategy,
-  visitsPerMonth: z.object({ min: z.number().int().min(0), max: z.number().int().min(0) }).nullable(),
-});
-const segmentGrid = z
-  .array(gridCell)
-  .length(25, "must have all 25 cells")
-  .refine(
-    (cells) => new Set(cells.map((c) => `${c.usage}x${c.potential}`)).size === 25,
-    "each usage×potential cell exactly once",
-  );
-const vpm = (min: number, max: number) => ({ min, max });
-const defaultGrid = (() => {
-  const cells: z.infer<typeof gridCell>[] = [];
-  for (let usage = 0; usage <= 4; usage++)
-    for (let potential = 0; potential <= 4; potential++) {
-      const cell = (
-        cls: "A" | "B" | "C" | null,
-        s: z.infer<typeof strategy>,
-        v: { min: number; max: number } | null,
-      ) => cells.push({ usage, potential, class: cls, strategy: s, visitsPerMonth: v });
-      if (potential === 0) cell(null, "none", null);
-      else if (potential <= 2 && usage >= 3) cell("B", "maintain", vpm(2, 2));
-      else if (potential === 1 && usage <= 1) cell("C", "evaluate", vpm(1, 1));
-      else if (potential <= 2) cell("B", "nurture", vpm(2, 4));
-      else if (usage === 0) cell("C", "develop", vpm(4, 6));
-      else if (usage <= 2) cell("B", "develop", vpm(4, 6));
-      else cell("A", "grow", vpm(4, 6));
-    }
-  return cells;
-})();
-
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM");
+const hospitalBounds = z.object({
+  beds: z.number().min(0),
+  dailyOutpatients: z.number().min(0),
+  monthlyPurchaseCny: cny,
+});
+const days = z.number().int().min(1).max(3650);
 
 export const settingSchemas = {
-  "segment.grid": segmentGrid,
-  "grade.hospital": z.object({
-    A: z.object({ beds: z.number(), dailyOutpatients: z.number(), monthlyPurchaseCny: cny }),
-    B: z.object({ beds: z.number(), dailyOutpatients: z.number(), monthlyPurchaseCny: cny }),
-  }),
-  "grade.pharmacy": z.object({ storeMonthlyCny: cny, ourMonthlyCny: cny }),
+  "segment.grid": z.custom<SegmentGrid>(
+    isValidGrid,
+    "must be the 25 usage×potential cells, each exactly once",
+  ),
+  "grade.hospital": z.object({ A: hospitalBounds, B: hospitalBounds }),
+  "grade.pharmacy": z.object({ storeMonthlySalesCny: cny, ourMonthlySalesCny: cny }),
   "plan.dailyCap": z.number().int().min(1).max(30),
+  /** Visits a month for graded accounts (hospitals, pharmacies) and distributors. */
+  "plan.accountVisitsPerMonth": z.object({ A: days, B: days, C: days, D: days, distributor: days }),
   "stock.discrepancyUnits": z.number().min(0),
   "stock.discrepancyRatio": z.number().min(0).max(10),
   "approval.directManagerLimitCny": cny,
@@ -62,9 +38,17 @@ export const settingSchemas = {
   "churn.upgradeFactor": z.number().positive(),
   "churn.declineRatio": z.number().min(0).max(1),
   "churn.declineWindowDays": z.number().int().min(7).max(365),
-  "churn.cycleDefaults": z.object({ pharmacy: z.number(), hospital: z.number(), distributor: z.number() }),
+  "churn.cycleDefaults": z.object({
+    pharmacy: days,
+    hospital: days,
+    distributor: days,
+    department: days,
+    doctor: days,
+  }),
   "churn.notify": z.enum(["owner", "owner_and_manager", "commercial"]),
+  "churn.commercialRoles": z.array(z.enum(["admin", "manager", "finance", "rep"])),
   "care.perMonthCap": z.number().int().min(0).max(31),
+  "care.perDayCap": z.number().int().min(0).max(5),
   "care.window": z.object({ from: hhmm, to: hhmm }),
   "chat.idleMinutes": z
     .number()
@@ -82,30 +66,16 @@ export type SettingKey = keyof typeof settingSchemas;
 export type SettingValues = { [K in SettingKey]: z.infer<(typeof settingSchemas)[K]> };
 
 export const settingDefaults: SettingValues = {
-  "segment.grid": defaultGrid,
-  "grade.hospital": {
-    A: { beds: 500, dailyOutpatients: 1500, monthlyPurchaseCny: 5_000_000 },
-    B: { beds: 200, dailyOutpatients: 500, monthlyPurchaseCny: 1_000_000 },
-  },
-  "grade.pharmacy": { storeMonthlyCny: 500_000, ourMonthlyCny: 10_000 },
-  "plan.dailyCap": 10,
-  "stock.discrepancyUnits": 50,
-  "stock.discrepancyRatio": 0.2,
-  "approval.directManagerLimitCny": 2000,
-  "approval.fallbackApproverId": null,
-  "expense.perHeadCapCny": 300,
-  "expense.overBudget": "escalate",
-  "expense.noBudget": "allow",
-  "churn.overdueFactor": 1.5,
-  "churn.upgradeFactor": 2.5,
-  "churn.declineRatio": 0.6,
-  "churn.declineWindowDays": 90,
-  "churn.cycleDefaults": { pharmacy: 30, hospital: 60, distributor: 30 },
-  "churn.notify": "owner_and_manager",
-  "care.perMonthCap": 2,
-  "care.window": { from: "08:00", to: "21:00" },
+  ...fieldSettingDefaults,
+  "segment.grid": fieldSettingDefaults["segment.grid"],
+  "plan.accountVisitsPerMonth": { A: 4, B: 2, C: 1, D: 1, distributor: 1 },
+  ...moneyDefaults,
+  "churn.commercialRoles": [
+    ...moneyDefaults["churn.commercialRoles"],
+  ] as SettingValues["churn.commercialRoles"],
   "chat.idleMinutes": 30,
   "outbox.maxAttempts": 8,
+  // DOMAIN.md §7: WeCom ~30 a minute and 1,000 an hour per member; Slack ~1 a second per channel.
   "outbox.pacing": {
     slack: { perMinute: 60, perHour: 3600 },
     wecom: { perMinute: 30, perHour: 1000 },

@@ -193,18 +193,16 @@ export const createStockService = (ctx: ServiceContext) => {
     ];
     if (locked)
       statements.push(
-        db
-          .insert(adjustments)
-          .values({
-            id: newId(),
-            month,
-            entityType: "stock_report",
-            entityId: id,
-            change: { lines },
-            reason: input.adjustmentReason!,
-            by: actor.id,
-            createdAt: at,
-          }),
+        db.insert(adjustments).values({
+          id: newId(),
+          month,
+          entityType: "stock_report",
+          entityId: id,
+          change: { lines },
+          reason: input.adjustmentReason!,
+          by: actor.id,
+          createdAt: at,
+        }),
       );
     await ctx.database.write((db) => runBatch(db, statements));
     return ok({

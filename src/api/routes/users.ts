@@ -5,6 +5,7 @@ import { auditInsert } from "../../db/audit";
 import { newId, nowIso } from "../../db/ids";
 import { generateBindCode } from "../../db/repos/bind-codes";
 import { apiTokens, customers, users } from "../../db/schema";
+import { managerChain } from "../../db/team";
 import { formatInstant } from "../../domain/dates";
 import { generateToken, hashToken } from "../../lib/secrets";
 import { pageQuery } from "../../schemas/common";
@@ -38,7 +39,7 @@ const listQuery = pageQuery.extend({
   active: z.enum(["true", "false"]).optional(),
 });
 
-export const userRoutes = ({ database, config }: ApiDeps) => {
+export const userRoutes = ({ database, config, services }: ApiDeps) => {
   const { db, write } = database;
   const app = new Hono<AppEnv>();
 
@@ -50,9 +51,16 @@ export const userRoutes = ({ database, config }: ApiDeps) => {
 
   const assertManagerExists = async (managerId: string | null | undefined, selfId?: string) => {
     if (!managerId) return;
-    if (managerId === selfId) throw badRequest("managerId: a user cannot manage themself");
+    if (managerId === selfId)
+      throw badRequest("managerId: a user cannot manage themself", [
+        { field: "managerId", message: "a user cannot manage themself" },
+      ]);
     const m = await db.select({ id: users.id }).from(users).where(eq(users.id, managerId)).get();
     if (!m) throw badRequest("managerId: no such user", [{ field: "managerId", message: "no such user" }]);
+    if (selfId && (await managerChain(db, managerId)).includes(selfId))
+      throw badRequest("managerId: this user is above the new manager; the hierarchy would loop", [
+        { field: "managerId", message: "would make the hierarchy a loop" },
+      ]);
   };
 
   app.get("/", async (c) => {
@@ -112,13 +120,13 @@ export const userRoutes = ({ database, config }: ApiDeps) => {
       const before = await db.select().from(users).where(eq(users.id, id)).get();
       if (!before) throw notFound("user");
       if (input.active === false && before.active) {
-        const owned = await db.select({ n: count() }).from(customers).where(eq(customers.ownerId, id)).get();
-        if ((owned?.n ?? 0) > 0)
+        const owned = await services.ownership.ownedCount(id);
+        if (owned > 0)
           throw new ApiError(
             409,
             "conflict",
-            `active: this user still owns ${owned?.n} customers; hand them over first (POST /api/customers/{id}/handover)`,
-            { field: "active", owned: owned?.n },
+            `active: this user still owns ${owned} customers; hand them over first (POST /api/customers/{id}/handover)`,
+            { field: "active", owned },
           );
       }
       const after = { ...before, ...input, updatedAt: nowIso() };

@@ -1,0 +1,161 @@
+import { asc, inArray } from "drizzle-orm";
+import type { CustomerDecorator } from "../api/routes/customers";
+import type { Database } from "../db/client";
+import type { CustomerRow } from "../db/repos/customers";
+import type { SettingsStore } from "../db/repos/settings";
+import { coverage, segments } from "../db/schema";
+import {
+  defaultPharmacyThresholds,
+  gradeHospital,
+  gradePharmacy,
+  type HospitalGrade,
+  type HospitalThresholds,
+  type PharmacyGrade,
+  type PharmacyThresholds,
+} from "../domain/customers/grades";
+import {
+  classifySegment,
+  defaultSegmentGrid,
+  doctorTarget,
+  isValidGrid,
+  type Scale,
+  type SegmentClass,
+  type SegmentGrid,
+  type Strategy,
+  type VisitRange,
+} from "../domain/segmentation/grid";
+
+/** The CONTRACT.md shape of one doctor × product segment. */
+export interface SegmentView {
+  productId: string;
+  usage: number;
+  potential: number;
+  class: SegmentClass | null;
+  strategy: Strategy;
+  visitsPerMonth: VisitRange | null;
+}
+
+export const isScale = (n: number): n is Scale => Number.isInteger(n) && n >= 0 && n <= 4;
+
+/** Rows written before a grid change are still 0–4; anything else is ignored, not guessed. */
+export const isScaled = <T extends { usage: number; potential: number }>(
+  s: T,
+): s is T & { usage: Scale; potential: Scale } => isScale(s.usage) && isScale(s.potential);
+
+export const segmentView = (
+  row: { productId: string; usage: number; potential: number },
+  grid: SegmentGrid,
+): SegmentView => {
+  const s =
+    isScale(row.usage) && isScale(row.potential) ? classifySegment(row.usage, row.potential, grid) : null;
+  return {
+    productId: row.productId,
+    usage: row.usage,
+    potential: row.potential,
+    class: s?.class ?? null,
+    strategy: s?.strategy ?? "none",
+    visitsPerMonth: s?.visitsPerMonth ? { ...s.visitsPerMonth } : null,
+  };
+};
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
+const firstNumber = (...vs: unknown[]) => vs.find((v): v is number => typeof v === "number");
+
+/** The stored grid, or the default when a stored one no longer validates. */
+export const loadGrid = async (settings: SettingsStore): Promise<SegmentGrid> => {
+  const grid: unknown = await settings.get("segment.grid");
+  return isValidGrid(grid) ? grid : defaultSegmentGrid;
+};
+
+export const loadHospitalThresholds = async (settings: SettingsStore): Promise<HospitalThresholds> =>
+  settings.get("grade.hospital");
+
+/**
+ * The pharmacy setting has been stored as `{storeMonthlyCny, ourMonthlyCny}` and as the
+ * domain's `{storeMonthlySalesCny, ourMonthlySalesCny}`; either reads the same.
+ */
+export const loadPharmacyThresholds = async (settings: SettingsStore): Promise<PharmacyThresholds> => {
+  const v: unknown = await settings.get("grade.pharmacy");
+  const r = isRecord(v) ? v : {};
+  return {
+    storeMonthlySalesCny:
+      firstNumber(r.storeMonthlySalesCny, r.storeMonthlyCny) ??
+      defaultPharmacyThresholds.storeMonthlySalesCny,
+    ourMonthlySalesCny:
+      firstNumber(r.ourMonthlySalesCny, r.ourMonthlyCny) ?? defaultPharmacyThresholds.ourMonthlySalesCny,
+  };
+};
+
+type GradedRow = Pick<
+  CustomerRow,
+  "kind" | "beds" | "dailyOutpatients" | "monthlyPurchaseCny" | "monthlySalesCny" | "ourMonthlySalesCny"
+>;
+
+/** A hospital's or pharmacy's grade; null for the other kinds. */
+export const gradeOf = (
+  row: GradedRow,
+  hospital: HospitalThresholds,
+  pharmacy: PharmacyThresholds,
+): HospitalGrade | PharmacyGrade | null => {
+  if (row.kind === "hospital") return gradeHospital(row, hospital);
+  if (row.kind === "pharmacy") return gradePharmacy(row, pharmacy);
+  return null;
+};
+
+const groupBy = <T extends { customerId: string }>(rows: T[]) => {
+  const out = new Map<string, T[]>();
+  for (const r of rows) out.set(r.customerId, [...(out.get(r.customerId) ?? []), r]);
+  return out;
+};
+
+/**
+ * Grades, segments and coverage computed at read time from the current settings, so an
+ * admin's change of thresholds or grid shows at once. One query per table for a page.
+ */
+export const createCustomerDecorator =
+  (database: Database, settings: SettingsStore): CustomerDecorator =>
+  async (rows) => {
+    const { db } = database;
+    const ids = (kinds: string[]) => rows.filter((r) => kinds.includes(r.kind)).map((r) => r.id);
+    const doctorIds = ids(["doctor"]);
+    const accountIds = ids(["hospital", "pharmacy"]);
+    const [segRows, covRows, grid, hospital, pharmacy] = await Promise.all([
+      doctorIds.length
+        ? db
+            .select()
+            .from(segments)
+            .where(inArray(segments.customerId, doctorIds))
+            .orderBy(asc(segments.productId))
+        : [],
+      accountIds.length
+        ? db
+            .select()
+            .from(coverage)
+            .where(inArray(coverage.customerId, accountIds))
+            .orderBy(asc(coverage.productId))
+        : [],
+      loadGrid(settings),
+      loadHospitalThresholds(settings),
+      loadPharmacyThresholds(settings),
+    ]);
+    const segOf = groupBy(segRows);
+    const covOf = groupBy(covRows);
+    const out = new Map<string, Record<string, unknown>>();
+    for (const r of rows) {
+      if (r.kind === "doctor") {
+        const mine = (segOf.get(r.id) ?? []).filter(isScaled);
+        out.set(r.id, {
+          segments: mine.map((s) => segmentView(s, grid)),
+          visitsPerMonth: doctorTarget(mine, grid),
+        });
+      } else if (r.kind === "hospital" || r.kind === "pharmacy") {
+        const cov = (covOf.get(r.id) ?? []).map((c) => ({
+          productId: c.productId,
+          listed: c.listed,
+          reason: c.reason,
+        }));
+        out.set(r.id, { grade: gradeOf(r, hospital, pharmacy), coverage: cov });
+      }
+    }
+    return out;
+  };
