@@ -3,6 +3,7 @@ import { createApp } from "./api/app";
 import { ensureAdminToken, resolveAppSecret } from "./bootstrap";
 import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/client";
+import { createEventBus } from "./lib/events";
 import { createLogger } from "./lib/log";
 import { createServices } from "./services";
 
@@ -20,9 +21,10 @@ const main = async () => {
   }
   const log = createLogger(config.logLevel);
   const database = await openDatabase(config.databaseUrl, config.databaseAuthToken);
-  resolveAppSecret(config);
+  const appSecret = resolveAppSecret(config);
   const generatedToken = await ensureAdminToken(database, config);
-  const services = createServices(database, config);
+  const events = createEventBus((err, name) => log.error({ err, event: name }, "event handler failed"));
+  const services = createServices(database, config, { events, appSecret });
 
   const platforms: Record<string, "on" | "off" | "error"> = { slack: "off", wecom: "off" };
   const app = createApp({ database, config, log, services, platforms: () => platforms });

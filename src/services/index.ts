@@ -1,6 +1,7 @@
 import type { Config } from "../config";
 import type { Database } from "../db/client";
 import { createSettingsStore, type SettingsStore } from "../db/repos/settings";
+import { createEventBus, type EventBus } from "../lib/events";
 import type { ServiceContext } from "./context";
 import { createOwnershipService, type OwnershipService } from "./ownership";
 import { createPlanService, type PlanService } from "./plans";
@@ -19,16 +20,26 @@ export interface Services extends ServiceContext {
   ownership: OwnershipService;
 }
 
-export const createServices = (
-  database: Database,
-  config: Config,
-  now: () => Date = () => new Date(),
-): Services => {
+export interface ServiceOptions {
+  now?: () => Date;
+  events?: EventBus;
+  appSecret?: string;
+}
+
+export const createServices = (database: Database, config: Config, opts: ServiceOptions = {}): Services => {
+  const platforms = new Set<"slack" | "wecom">();
+  if (config.slack.botToken) platforms.add("slack");
+  if (config.wechaty.puppet) platforms.add("wecom");
   const ctx: ServiceContext = {
     database,
     settings: createSettingsStore(database),
     timeZone: config.timeZone,
-    now,
+    now: opts.now ?? (() => new Date()),
+    events: opts.events ?? createEventBus(),
+    chatPlatforms: platforms,
+    dataDir: config.dataDir,
+    publicUrl: config.publicUrl,
+    appSecret: opts.appSecret ?? config.appSecret ?? "development-secret-not-for-production",
   };
   return {
     ...ctx,

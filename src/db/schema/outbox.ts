@@ -37,6 +37,8 @@ export const outbox = sqliteTable(
     suppressedReason: text("suppressed_reason"),
     /** What the platform answered (e.g. Slack channel + ts), so the message can be updated later. */
     providerRef: text("provider_ref", { mode: "json" }).$type<Record<string, string>>(),
+    /** Console messages: when the user's chat client fetched it (`pending` in /api/chat). */
+    readAt: text("read_at"),
   },
   (t) => [
     uniqueIndex("outbox_dedupe_uq").on(t.dedupeKey),

@@ -1,0 +1,29 @@
+import type { Db, Statement } from "../db/client";
+import { newId } from "../db/ids";
+import { outbox } from "../db/schema";
+import type { OutboxMessage } from "./types";
+
+/**
+ * The insert for one message, for use inside the batch that makes the change it reports
+ * (a row first, then the send). A second enqueue of the same dedupe key is a no-op.
+ */
+export const enqueueStatement = (db: Db, m: OutboxMessage, now = new Date()): Statement =>
+  db
+    .insert(outbox)
+    .values({
+      id: newId(),
+      channel: m.channel,
+      recipientType: m.recipientType,
+      recipientId: m.recipientId,
+      address: m.address ?? null,
+      template: m.template,
+      locale: m.locale,
+      data: m.data,
+      dedupeKey: m.dedupeKey,
+      status: "pending",
+      attempts: 0,
+      notBefore: (m.notBefore ?? now).toISOString(),
+      expiresAt: m.expiresAt ? m.expiresAt.toISOString() : null,
+      createdAt: now.toISOString(),
+    })
+    .onConflictDoNothing({ target: outbox.dedupeKey });
