@@ -1,0 +1,238 @@
+import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
+import type { Logger } from "pino";
+import type { Database } from "../db/client";
+import type { SettingsStore } from "../db/repos/settings";
+import { customers, outbox } from "../db/schema";
+import { enqueueStatement } from "./enqueue";
+import { backoffMs, nextSendableAt, pacingDelayMs } from "./policy";
+import type { Channel, OutboxChannel, OutboxMessage, OutboxRow, SendResult } from "./types";
+
+export interface OutboxOptions {
+  database: Database;
+  settings: SettingsStore;
+  timeZone: string;
+  channels: Channel[];
+  log: Logger;
+  now?: () => Date;
+  random?: () => number;
+  /** A claimed row not finished within this is considered lost (crash) and retried. */
+  leaseMs?: number;
+  batchSize?: number;
+  pollMs?: number;
+}
+
+type Outcome = Partial<
+  Pick<OutboxRow, "status" | "error" | "suppressedReason" | "notBefore" | "sentAt" | "providerRef">
+> & {
+  release?: boolean;
+};
+
+/**
+ * The durable queue (ARCHITECTURE.md rule 4). States:
+ * pending → sending → sent | retrying (→ sending …) | dead | suppressed | expired.
+ * A row is claimed with one conditional UPDATE, so two workers (or processes) never
+ * send the same row at once; a crash leaves it `sending` until its lease ends, then it
+ * is retried — delivery is at least once, and each send carries the outbox id.
+ */
+export const createOutbox = (opts: OutboxOptions) => {
+  const { database, settings, log } = opts;
+  const now = opts.now ?? (() => new Date());
+  const leaseMs = opts.leaseMs ?? 60_000;
+  const batchSize = opts.batchSize ?? 50;
+  const channels = new Map<OutboxChannel, Channel>(opts.channels.map((c) => [c.name, c]));
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<number> | null = null;
+  let stopped = true;
+
+  const enqueue = async (messages: OutboxMessage[]) => {
+    if (messages.length === 0) return;
+    const at = now();
+    await database.write((db) =>
+      db.batch(messages.map((m) => enqueueStatement(db, m, at)) as [ReturnType<typeof enqueueStatement>]),
+    );
+    kick();
+  };
+
+  const claim = async (): Promise<OutboxRow[]> => {
+    const t = now().toISOString();
+    const names = [...channels.keys()];
+    if (names.length === 0) return [];
+    const lease = new Date(now().getTime() + leaseMs).toISOString();
+    return database.write(async (db) =>
+      db
+        .update(outbox)
+        .set({ status: "sending", leaseUntil: lease, attempts: sql`${outbox.attempts} + 1` })
+        .where(
+          inArray(
+            outbox.id,
+            db
+              .select({ id: outbox.id })
+              .from(outbox)
+              .where(
+                and(
+                  inArray(outbox.channel, names),
+                  sql`((${outbox.status} in ('pending','retrying') and ${outbox.notBefore} <= ${t}) or (${outbox.status} = 'sending' and ${outbox.leaseUntil} < ${t}))`,
+                ),
+              )
+              .orderBy(outbox.notBefore, outbox.id)
+              .limit(batchSize),
+          ),
+        )
+        .returning(),
+    );
+  };
+
+  /** Consent, erasure and quiet hours for messages to customers, checked at send time. */
+  const customerGate = async (row: OutboxRow, at: Date): Promise<Outcome | null> => {
+    if (row.recipientType !== "customer") return null;
+    const c = await database.db.select().from(customers).where(eq(customers.id, row.recipientId)).get();
+    if (!c || c.erasedAt) return { status: "suppressed", suppressedReason: "erased" };
+    if (row.channel === "sms" || row.channel === "email") {
+      const state = row.channel === "sms" ? c.smsConsent : c.emailConsent;
+      if (state !== "granted")
+        return { status: "suppressed", suppressedReason: state === "withdrawn" ? "withdrawn" : "no_consent" };
+    }
+    const next = nextSendableAt(at, c.timezone ?? opts.timeZone, await settings.get("care.window"));
+    if (next.getTime() <= at.getTime()) return null;
+    if (row.expiresAt && next.toISOString() >= row.expiresAt) return { status: "expired" };
+    return { release: true, notBefore: next.toISOString() };
+  };
+
+  const pacingGate = async (row: OutboxRow, at: Date): Promise<Outcome | null> => {
+    const quota = (await settings.get("outbox.pacing"))[row.channel];
+    if (!quota) return null;
+    const recent = await database.db
+      .select({ sentAt: outbox.sentAt })
+      .from(outbox)
+      .where(
+        and(
+          eq(outbox.channel, row.channel),
+          eq(outbox.recipientId, row.recipientId),
+          eq(outbox.status, "sent"),
+          gte(outbox.sentAt, new Date(at.getTime() - 3_600_000).toISOString()),
+        ),
+      )
+      .orderBy(desc(outbox.sentAt))
+      .limit(Math.max(quota.perHour, quota.perMinute));
+    const wait = pacingDelayMs(
+      recent.map((r) => new Date(r.sentAt!)),
+      at,
+      quota,
+    );
+    return wait > 0 ? { release: true, notBefore: new Date(at.getTime() + wait).toISOString() } : null;
+  };
+
+  const afterSend = async (row: OutboxRow, result: SendResult, at: Date): Promise<Outcome> => {
+    if (result.ok)
+      return {
+        status: "sent",
+        sentAt: at.toISOString(),
+        providerRef: result.providerRef ?? null,
+        error: null,
+      };
+    if (result.invalidAddress)
+      return { status: "suppressed", suppressedReason: "invalid_address", error: result.error };
+    const max = await settings.get("outbox.maxAttempts");
+    if (!result.retryable || row.attempts >= max) return { status: "dead", error: result.error };
+    const delay = Math.max(backoffMs(row.attempts, opts.random), result.retryAfterMs ?? 0);
+    return {
+      status: "retrying",
+      error: result.error,
+      notBefore: new Date(at.getTime() + delay).toISOString(),
+    };
+  };
+
+  const finish = async (row: OutboxRow, o: Outcome) => {
+    const { release, ...fields } = o;
+    const set = release
+      ? { ...fields, status: "pending" as const, attempts: row.attempts - 1, leaseUntil: null }
+      : { ...fields, leaseUntil: null };
+    // Only the claim that still holds the lease may finish the row.
+    await database.write((db) =>
+      db
+        .update(outbox)
+        .set(set)
+        .where(
+          and(eq(outbox.id, row.id), eq(outbox.status, "sending"), eq(outbox.leaseUntil, row.leaseUntil!)),
+        ),
+    );
+  };
+
+  const processRow = async (row: OutboxRow) => {
+    const at = now();
+    if (row.expiresAt && at.toISOString() >= row.expiresAt) return finish(row, { status: "expired" });
+    const gated = (await customerGate(row, at)) ?? (await pacingGate(row, at));
+    if (gated) return finish(row, gated);
+    let result: SendResult;
+    try {
+      result = await channels.get(row.channel)!.send(row);
+    } catch (e) {
+      result = { ok: false, retryable: true, error: e instanceof Error ? e.message : String(e) };
+    }
+    if (!result.ok)
+      log.warn(
+        { outboxId: row.id, channel: row.channel, error: result.error, attempt: row.attempts },
+        "send failed",
+      );
+    await finish(row, await afterSend(row, result, now()));
+  };
+
+  /** One round: claim a batch, send each recipient's rows in order, recipients in parallel. */
+  const processOnce = async (): Promise<number> => {
+    const rows = await claim();
+    const groups = new Map<string, OutboxRow[]>();
+    for (const r of rows) {
+      const key = `${r.channel}:${r.recipientId}`;
+      groups.set(key, [...(groups.get(key) ?? []), r]);
+    }
+    await Promise.all(
+      [...groups.values()].map(async (group) => {
+        for (const r of group)
+          await processRow(r).catch((e) => log.error({ err: e, outboxId: r.id }, "outbox row failed"));
+      }),
+    );
+    return rows.length;
+  };
+
+  /** Until nothing is due now (tests, `npm run job`). */
+  const drain = async () => {
+    while ((await processOnce()) > 0) {}
+  };
+
+  const tick = async () => {
+    timer = null;
+    if (stopped) return;
+    running = processOnce().catch((e) => {
+      log.error({ err: e }, "outbox round failed");
+      return 0;
+    });
+    const n = await running;
+    running = null;
+    if (!stopped) timer = setTimeout(tick, n > 0 ? 0 : (opts.pollMs ?? 500));
+  };
+
+  /** Something was enqueued: look now rather than at the next poll. */
+  const kick = () => {
+    if (stopped || running) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(tick, 0);
+  };
+
+  return {
+    enqueue,
+    processOnce,
+    drain,
+    kick,
+    start: () => {
+      stopped = false;
+      kick();
+    },
+    stop: async () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+};
+
+export type Outbox = ReturnType<typeof createOutbox>;
