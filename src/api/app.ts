@@ -7,6 +7,7 @@ import { errorBody, handleError } from "./errors";
 import { type CustomerDecorator, customerRoutes } from "./routes/customers";
 import { handoverRoutes, monthRoutes } from "./routes/handover";
 import { holidayRoutes } from "./routes/holidays";
+import { outboxRoutes } from "./routes/outbox";
 import { productRoutes } from "./routes/products";
 import { purchaseRoutes } from "./routes/purchases";
 import { settingRoutes } from "./routes/settings";
@@ -62,6 +63,7 @@ export const createApp = (deps: ApiDeps, ext: AppExtensions = {}) => {
   api.route("/visit-plans", visitPlanRoutes(deps));
   api.route("/stock-reports", stockReportRoutes(deps));
   api.route("/months", monthRoutes(deps));
+  api.route("/outbox", outboxRoutes(deps));
   for (const r of ext.apiRoutes ?? []) api.route(r.path, r.router);
   app.route("/api", api);
   return app;
