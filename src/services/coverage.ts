@@ -4,7 +4,8 @@ import { nowIso } from "../db/ids";
 import { coverage } from "../db/schema";
 import { fail, ok, type Result } from "../domain/result";
 import type { CoveragePut } from "../schemas/field";
-import type { Actor, ServiceContext } from "./context";
+import type { Actor } from "./context";
+import type { FieldContext } from "./customer-computed";
 import { checkFieldRefs } from "./segments";
 
 export interface CoverageView {
@@ -20,7 +21,7 @@ export interface CoverageView {
  * Whether a hospital or pharmacy carries a product (进院/铺货, DOMAIN.md §8). A blank one
  * must say why: that reason is what the coverage report groups.
  */
-export const createCoverageService = (ctx: ServiceContext) => {
+export const createCoverageService = (ctx: FieldContext) => {
   const put = async (
     customerId: string,
     productId: string,

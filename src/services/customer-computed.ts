@@ -24,6 +24,10 @@ import {
   type Strategy,
   type VisitRange,
 } from "../domain/segmentation/grid";
+import type { ServiceContext } from "./context";
+
+/** What the field-work services need of the service context. */
+export type FieldContext = Pick<ServiceContext, "database" | "settings" | "timeZone" | "now">;
 
 /** The CONTRACT.md shape of one doctor × product segment. */
 export interface SegmentView {
@@ -149,10 +153,10 @@ export const createCustomerDecorator =
           visitsPerMonth: doctorTarget(mine, grid),
         });
       } else if (r.kind === "hospital" || r.kind === "pharmacy") {
-        const cov = (covOf.get(r.id) ?? []).map((c) => ({
-          productId: c.productId,
-          listed: c.listed,
-          reason: c.reason,
+        const cov = (covOf.get(r.id) ?? []).map(({ productId, listed, reason }) => ({
+          productId,
+          listed,
+          reason,
         }));
         out.set(r.id, { grade: gradeOf(r, hospital, pharmacy), coverage: cov });
       }

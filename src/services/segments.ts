@@ -4,12 +4,12 @@ import { nowIso } from "../db/ids";
 import { customers, products, segments } from "../db/schema";
 import { fail, ok, type Result } from "../domain/result";
 import type { SegmentPut } from "../schemas/field";
-import type { Actor, ServiceContext } from "./context";
-import { loadGrid, type SegmentView, segmentView } from "./customer-computed";
+import type { Actor } from "./context";
+import { type FieldContext, loadGrid, type SegmentView, segmentView } from "./customer-computed";
 
-/** The customer and product a doctor × product judgement is about, checked before any write. */
-const checkRefs = async (
-  ctx: ServiceContext,
+/** The customer (of the right kind) and product a field judgement is about, checked before any write. */
+export const checkFieldRefs = async (
+  ctx: FieldContext,
   customerId: string,
   productId: string,
   kinds: readonly string[],
@@ -29,20 +29,18 @@ const checkRefs = async (
   return ok(true);
 };
 
-export { checkRefs as checkFieldRefs };
-
 /**
  * A doctor's usage × potential for one product (DOMAIN.md §2). Class, strategy and
  * visit target are not stored: they come from the grid setting at read time.
  */
-export const createSegmentService = (ctx: ServiceContext) => {
+export const createSegmentService = (ctx: FieldContext) => {
   const put = async (
     customerId: string,
     productId: string,
     input: SegmentPut,
     actor: Actor,
   ): Promise<Result<SegmentView>> => {
-    const refs = await checkRefs(ctx, customerId, productId, ["doctor"], "segment.not_a_doctor");
+    const refs = await checkFieldRefs(ctx, customerId, productId, ["doctor"], "segment.not_a_doctor");
     if (!refs.ok) return refs;
     const at = nowIso();
     const key = and(eq(segments.customerId, customerId), eq(segments.productId, productId));

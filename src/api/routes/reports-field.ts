@@ -1,0 +1,53 @@
+import { type Context, Hono } from "hono";
+import { localDate } from "../../domain/dates";
+import { fieldReportQuery } from "../../schemas/field";
+import { createCoverageReportService } from "../../services/reports/coverage";
+import { coverageCsv, sfeCsv } from "../../services/reports/csv";
+import { reportUserIds } from "../../services/reports/scope";
+import { createSfeReportService } from "../../services/reports/sfe";
+import type { AppEnv } from "../auth";
+import type { ApiDeps } from "../deps";
+import { queryOf } from "../validate";
+import { fieldApiError } from "./field-errors";
+import { serviceActorOf } from "./segments";
+
+const csvResponse = (c: Context<AppEnv>, body: string, filename: string) =>
+  c.body(body, 200, {
+    "content-type": "text/csv; charset=utf-8",
+    "content-disposition": `attachment; filename="${filename}"`,
+  });
+
+/**
+ * `GET /api/reports/sfe` and `/coverage`, computed at request time. Every role may ask;
+ * the answer covers only whom the actor may see (a rep: themself; a manager: the team).
+ */
+export const fieldReportRoutes = (deps: ApiDeps) => {
+  const ctx = deps.services;
+  const sfe = createSfeReportService(ctx);
+  const coverage = createCoverageReportService(ctx);
+  const app = new Hono<AppEnv>();
+
+  const scopeOf = async (c: Context<AppEnv>) => {
+    const q = queryOf(c, fieldReportQuery);
+    const ids = await reportUserIds(ctx.database.db, serviceActorOf(c), q);
+    if (!ids.ok) throw fieldApiError(ids.error);
+    return { q, userIds: ids.value };
+  };
+
+  app.get("/sfe", async (c) => {
+    const { q, userIds } = await scopeOf(c);
+    const month = q.month ?? localDate(ctx.now(), ctx.timeZone).slice(0, 7);
+    const report = await sfe.run({ month, userIds, productId: q.productId });
+    return q.format === "csv" ? csvResponse(c, sfeCsv(report), `sfe-${month}.csv`) : c.json(report);
+  });
+
+  app.get("/coverage", async (c) => {
+    const { q, userIds } = await scopeOf(c);
+    const report = await coverage.run({ userIds, productId: q.productId });
+    return q.format === "csv"
+      ? csvResponse(c, coverageCsv(report), `coverage-${report.asOf}.csv`)
+      : c.json(report);
+  });
+
+  return app;
+};
