@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { createCustomerDecorator } from "../services/customer-computed";
 import { type AppEnv, bearerAuth } from "./auth";
 import type { ApiDeps } from "./deps";
 import { errorBody, handleError } from "./errors";
@@ -10,6 +11,8 @@ import { holidayRoutes } from "./routes/holidays";
 import { outboxRoutes } from "./routes/outbox";
 import { productRoutes } from "./routes/products";
 import { purchaseRoutes } from "./routes/purchases";
+import { fieldReportRoutes } from "./routes/reports-field";
+import { segmentRoutes } from "./routes/segments";
 import { settingRoutes } from "./routes/settings";
 import { stockReportRoutes } from "./routes/stock-reports";
 import { userRoutes } from "./routes/users";
@@ -53,7 +56,14 @@ export const createApp = (deps: ApiDeps, ext: AppExtensions = {}) => {
   );
   api.use("*", bearerAuth(deps.database.db));
   api.route("/users", userRoutes(deps));
-  api.route("/customers", customerRoutes(deps, ext.customerDecorator));
+  api.route(
+    "/customers",
+    customerRoutes(
+      deps,
+      ext.customerDecorator ?? createCustomerDecorator(deps.database, deps.services.settings),
+    ),
+  );
+  api.route("/customers", segmentRoutes(deps));
   api.route("/products", productRoutes(deps));
   api.route("/purchases", purchaseRoutes(deps));
   api.route("/holidays", holidayRoutes(deps));
@@ -64,6 +74,7 @@ export const createApp = (deps: ApiDeps, ext: AppExtensions = {}) => {
   api.route("/stock-reports", stockReportRoutes(deps));
   api.route("/months", monthRoutes(deps));
   api.route("/outbox", outboxRoutes(deps));
+  api.route("/reports", fieldReportRoutes(deps));
   for (const r of ext.apiRoutes ?? []) api.route(r.path, r.router);
   app.route("/api", api);
   return app;
