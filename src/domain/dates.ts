@@ -7,8 +7,11 @@ export type IsoDate = string; // YYYY-MM-DD
 
 const DAY_MS = 86_400_000;
 
+// An impossible month (2026-13-01) makes an Invalid Date, whose toISOString throws: check it first.
 export const isIsoDate = (s: string): boolean =>
-  /^\d{4}-\d{2}-\d{2}$/.test(s) && toUtcDate(s).toISOString().slice(0, 10) === s;
+  /^\d{4}-\d{2}-\d{2}$/.test(s) &&
+  !Number.isNaN(toUtcDate(s).getTime()) &&
+  toUtcDate(s).toISOString().slice(0, 10) === s;
 
 const toUtcDate = (d: IsoDate): Date => new Date(`${d}T00:00:00.000Z`);
 
