@@ -26,12 +26,16 @@ const codePrefix: Record<string, string> = {
   distributor: "D",
 };
 
-/** Checks the references of a customer: parent kind and an active owner. */
+/**
+ * Checks the references of a customer: parent kind, no loop through the parents (a store under
+ * its chain is the one kind that nests in itself) and an active owner.
+ */
 export const checkCustomerRefs = async (
   db: Db,
   kind: CustomerRow["kind"],
   parentId: string | null | undefined,
   ownerId: string | undefined,
+  selfId?: string,
 ) => {
   if (parentId) {
     const parent = await db
@@ -42,6 +46,18 @@ export const checkCustomerRefs = async (
     if (!parent) throw new CustomerInputError("parentId", "no such customer");
     if (!allowedParents[kind].includes(parent.kind))
       throw new CustomerInputError("parentId", `a ${kind} cannot belong to a ${parent.kind}`);
+    if (selfId) {
+      let up: string | null = parentId;
+      for (let depth = 0; up && depth < 20; depth++) {
+        if (up === selfId) throw new CustomerInputError("parentId", "a customer cannot be its own ancestor");
+        const next = await db
+          .select({ parentId: customers.parentId })
+          .from(customers)
+          .where(eq(customers.id, up))
+          .get();
+        up = next?.parentId ?? null;
+      }
+    }
   }
   if (ownerId) {
     const owner = await db.select({ active: users.active }).from(users).where(eq(users.id, ownerId)).get();
@@ -78,8 +94,21 @@ export const insertCustomer = async (
   via = "api",
 ) => {
   await checkCustomerRefs(db, input.kind, input.parentId, input.ownerId);
+  return customerInsertStatements(db, input, actorId, via);
+};
+
+/**
+ * The statements creating a customer (row, consent ledger, audit), references NOT checked:
+ * for callers that checked them already (the CSV import checks against maps loaded once).
+ */
+export const customerInsertStatements = (
+  db: Db,
+  input: CustomerCreate & { ownerId: string },
+  actorId: string,
+  via = "api",
+  id = newId(),
+) => {
   const at = nowIso();
-  const id = newId();
   const { consent, ...fields } = input;
   const { rows, cached } = consentRows(id, consent, actorId, at);
   const row = {
@@ -92,6 +121,7 @@ export const insertCustomer = async (
   };
   return {
     id,
+    row,
     statements: [
       db.insert(customers).values(row),
       ...rows.map((r) => db.insert(consentEvents).values(r)),
@@ -107,7 +137,18 @@ export const updateCustomerStatements = async (
   actorId: string,
   via = "api",
 ) => {
-  await checkCustomerRefs(db, before.kind, patch.parentId, patch.ownerId);
+  await checkCustomerRefs(db, before.kind, patch.parentId, patch.ownerId, before.id);
+  return customerUpdateStatements(db, before, patch, actorId, via);
+};
+
+/** The statements of a customer update, references NOT checked (see customerInsertStatements). */
+export const customerUpdateStatements = (
+  db: Db,
+  before: CustomerRow,
+  patch: CustomerPatch,
+  actorId: string,
+  via = "api",
+) => {
   const at = nowIso();
   const { consent, ...fields } = patch;
   const { rows, cached } = consentRows(before.id, consent, actorId, at);

@@ -1,0 +1,267 @@
+import type { Database, Statement } from "../db/client";
+import { runBatch } from "../db/client";
+import { newId } from "../db/ids";
+import { type CustomerRow, customerInsertStatements, customerUpdateStatements } from "../db/repos/customers";
+import { customers } from "../db/schema";
+import { allowedParents, type CustomerPatch, customerCreate, customerPatch } from "../schemas/customers";
+import {
+  CUSTOMER_DEFAULTS,
+  type CustomerField,
+  columnOfIssue,
+  customerColumns,
+  customerInput,
+} from "./customer-columns";
+import { columnError, readSheet, type SheetRow } from "./headers";
+import { loadUserLookup, type UserRef } from "./lookups";
+import {
+  closeImportBatch,
+  type ImportActor,
+  type ImportSummary,
+  openImportBatch,
+  type RowOutcome,
+  summarize,
+  WRITE_BATCH,
+} from "./outcome";
+
+type Kind = CustomerRow["kind"];
+type Values = SheetRow<CustomerField>["values"];
+type Planned = { row: number; outcome: RowOutcome; statements: Statement[] };
+
+const naturalKey = (
+  kind: string,
+  name: string,
+  city: string | null | undefined,
+  parentId: string | null | undefined,
+) => [kind, name.trim(), city?.trim() ?? "", parentId ?? ""].join("|");
+
+/** Every customer loaded once and kept current as rows are planned, so later rows see earlier ones. */
+const createIndex = (rows: CustomerRow[]) => {
+  const byCode = new Map<string, CustomerRow>();
+  const byNatural = new Map<string, CustomerRow>();
+  const byName = new Map<string, CustomerRow[]>();
+  const erasedCodes = new Set<string>();
+  const add = (r: CustomerRow) => {
+    byCode.set(r.code, r);
+    byNatural.set(naturalKey(r.kind, r.name, r.city, r.parentId), r);
+    byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
+  };
+  const remove = (r: CustomerRow) => {
+    byCode.delete(r.code);
+    byNatural.delete(naturalKey(r.kind, r.name, r.city, r.parentId));
+    byName.set(
+      r.name,
+      (byName.get(r.name) ?? []).filter((x) => x.id !== r.id),
+    );
+  };
+  for (const r of rows) r.erasedAt ? erasedCodes.add(r.code) : add(r);
+  /** A customer by code, else by name among `kinds` (and under `parentId` when given). */
+  const find = (cell: string, kinds: readonly string[], parentId?: string): CustomerRow | string => {
+    const coded = byCode.get(cell);
+    if (coded) return coded;
+    const named = (byName.get(cell) ?? []).filter(
+      (r) => kinds.includes(r.kind) && (!parentId || r.parentId === parentId),
+    );
+    if (named.length === 1) return named[0];
+    return named.length > 1
+      ? `${named.length} customers are named ${cell}; use the code`
+      : `no ${kinds.join(" or ")} with code or name ${cell}`;
+  };
+  return { byCode, byNatural, erasedCodes, add, remove, find };
+};
+type Index = ReturnType<typeof createIndex>;
+
+/** The parent a row names (by code or name), checked against the kinds its kind may hang under. */
+const resolveParent = (
+  v: Values,
+  kind: Kind | undefined,
+  idx: Index,
+): { field: CustomerField; id?: string; error?: string } => {
+  const field: CustomerField = v.parentDepartment
+    ? "parentDepartment"
+    : v.parentHospital
+      ? "parentHospital"
+      : "parent";
+  if (!v[field] || !kind) return { field };
+  let parent: CustomerRow | string;
+  if (v.parentDepartment) {
+    const hospital = v.parentHospital ? idx.find(v.parentHospital, ["hospital"]) : undefined;
+    if (typeof hospital === "string") return { field: "parentHospital", error: hospital };
+    parent = idx.find(v.parentDepartment, ["department"], hospital?.id);
+  } else
+    parent = idx.find(v[field] as string, field === "parentHospital" ? ["hospital"] : allowedParents[kind]);
+  if (typeof parent === "string") return { field, error: parent };
+  if (!allowedParents[kind].includes(parent.kind))
+    return { field, error: `a ${kind} cannot belong to a ${parent.kind}` };
+  return { field, id: parent.id };
+};
+
+interface Ctx {
+  idx: Index;
+  user: (cell: string) => UserRef | string;
+  actor: ImportActor;
+  database: Database;
+  col: (f: CustomerField, why: string) => string;
+}
+
+const issuesText = (
+  ctx: Ctx,
+  issues: { path: PropertyKey[]; message: string }[],
+  parentField: CustomerField,
+) => issues.map((i) => ctx.col(columnOfIssue(i.path.map(String), parentField), i.message)).join("; ");
+
+const createRow = (
+  ctx: Ctx,
+  row: number,
+  input: Record<string, unknown>,
+  parentField: CustomerField,
+): Planned | string => {
+  const parsed = customerCreate.safeParse(input);
+  if (!parsed.success) return issuesText(ctx, parsed.error.issues, parentField);
+  const data = { ...parsed.data, ownerId: parsed.data.ownerId ?? ctx.actor.id };
+  const {
+    id,
+    row: created,
+    statements,
+  } = customerInsertStatements(ctx.database.db, data, ctx.actor.id, "import", newId());
+  ctx.idx.add({ ...CUSTOMER_DEFAULTS, ...created } as CustomerRow);
+  return { row, outcome: { row, status: "ok", id }, statements: [...statements] };
+};
+
+/** Only what differs is written; an unchanged row counts as updated and costs nothing. */
+const changedFields = (before: CustomerRow, patch: CustomerPatch): CustomerPatch => {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (k === "consent") continue;
+    if (before[k as keyof CustomerRow] !== v) out[k] = v;
+  }
+  const consent = Object.fromEntries(
+    (["sms", "email"] as const)
+      .filter(
+        (ch) =>
+          patch.consent?.[ch] &&
+          patch.consent[ch]?.state !== before[ch === "sms" ? "smsConsent" : "emailConsent"],
+      )
+      .map((ch) => [ch, patch.consent?.[ch]]),
+  );
+  if (Object.keys(consent).length > 0) out.consent = consent;
+  return out as CustomerPatch;
+};
+
+const updateRow = (
+  ctx: Ctx,
+  row: number,
+  before: CustomerRow,
+  input: Record<string, unknown>,
+  parentField: CustomerField,
+): Planned | string => {
+  const { kind, ...rest } = input;
+  if (kind !== undefined && kind !== before.kind)
+    return ctx.col("kind", `is ${String(kind)} in the file but customer ${before.code} is a ${before.kind}`);
+  if (rest.ownerId !== undefined && rest.ownerId !== before.ownerId)
+    return ctx.col(
+      "owner",
+      "differs from the current owner; change owners with POST /api/customers/{id}/handover",
+    );
+  const parsed = customerPatch.safeParse(rest);
+  if (!parsed.success) return issuesText(ctx, parsed.error.issues, parentField);
+  const diff = changedFields(before, parsed.data);
+  const outcome: RowOutcome = { row, status: "updated", id: before.id };
+  if (Object.keys(diff).length === 0) return { row, outcome, statements: [] };
+  const statements = customerUpdateStatements(ctx.database.db, before, diff, ctx.actor.id, "import");
+  const { consent: _consent, ...fields } = diff;
+  ctx.idx.remove(before);
+  ctx.idx.add({ ...before, ...fields } as CustomerRow);
+  return { row, outcome, statements };
+};
+
+/** Plans one row alone: a create, an update, or the reason it cannot be imported. */
+const planRow = (ctx: Ctx, { row, values: v }: SheetRow<CustomerField>): Planned | string => {
+  if (v.code && ctx.idx.erasedCodes.has(v.code))
+    return ctx.col("code", `${v.code} belongs to an erased customer`);
+  const input = customerInput(v);
+  const byCode = v.code ? ctx.idx.byCode.get(v.code) : undefined;
+  const kind = (byCode?.kind ?? input.kind) as Kind | undefined;
+  const parent = resolveParent(
+    v,
+    customerCreate.shape.kind.safeParse(kind).success ? kind : undefined,
+    ctx.idx,
+  );
+  if (parent.error) return ctx.col(parent.field, parent.error);
+  if (parent.id) input.parentId = parent.id;
+  if (v.owner) {
+    const owner = ctx.user(v.owner);
+    if (typeof owner === "string") return ctx.col("owner", owner);
+    input.ownerId = owner.id;
+  }
+  const existing =
+    byCode ??
+    (v.code || !kind || !v.name
+      ? undefined
+      : ctx.idx.byNatural.get(
+          naturalKey(kind, v.name, v.city, (input.parentId as string | undefined) ?? null),
+        ));
+  return existing
+    ? updateRow(ctx, row, existing, input, parent.field)
+    : createRow(ctx, row, input, parent.field);
+};
+
+const flush = async (database: Database, planned: Planned[]): Promise<RowOutcome[]> => {
+  try {
+    await database.write((db) =>
+      runBatch(
+        db,
+        planned.flatMap((p) => p.statements),
+      ),
+    );
+    return planned.map((p) => p.outcome);
+  } catch {
+    // Retried row by row so that one row the database refuses does not sink the batch.
+    const out: RowOutcome[] = [];
+    for (const p of planned)
+      out.push(
+        await database
+          .write((db) => runBatch(db, p.statements))
+          .then(() => p.outcome)
+          .catch(
+            (e: Error): RowOutcome => ({
+              row: p.row,
+              status: "error",
+              error: `could not be saved: ${e.message}`,
+            }),
+          ),
+      );
+    return out;
+  }
+};
+
+/** Customers from a CRM export or a rep's list; re-imports update by code or natural key. */
+export const importCustomers = async (
+  database: Database,
+  text: string,
+  actor: ImportActor,
+): Promise<ImportSummary> => {
+  const sheet = readSheet<CustomerField>(text, customerColumns, [["name", "code"]]);
+  const ctx: Ctx = {
+    idx: createIndex(await database.db.select().from(customers)),
+    user: await loadUserLookup(database.db),
+    actor,
+    database,
+    col: (f, why) => columnError(sheet.columnOf, f, why),
+  };
+  const batchId = await openImportBatch(database, "customers", actor);
+  const outcomes: RowOutcome[] = [];
+  let pending: Planned[] = [];
+  for (const r of sheet.rows) {
+    const p = planRow(ctx, r);
+    if (typeof p === "string") outcomes.push({ row: r.row, status: "error", error: p });
+    else pending.push(p);
+    if (pending.length >= WRITE_BATCH) {
+      outcomes.push(...(await flush(database, pending)));
+      pending = [];
+    }
+  }
+  outcomes.push(...(await flush(database, pending)));
+  const summary = summarize(outcomes);
+  await closeImportBatch(database, batchId, actor, summary);
+  return summary;
+};
