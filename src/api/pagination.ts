@@ -8,7 +8,10 @@ export const encodeCursor = (id: string) => Buffer.from(id, "utf8").toString("ba
 export const decodeCursor = (cursor: string | undefined): string | undefined => {
   if (!cursor) return undefined;
   const id = Buffer.from(cursor, "base64url").toString("utf8");
-  if (!/^[\w-]{1,64}$/.test(id)) throw badRequest("cursor: not a cursor from this API");
+  if (!/^[\w-]{1,64}$/.test(id))
+    throw badRequest("cursor: not a cursor from this API", [
+      { field: "cursor", message: "not a cursor from this API" },
+    ]);
   return id;
 };
 

@@ -1,16 +1,23 @@
 import { z } from "zod";
 import { cny, idRef, isoDate, name } from "./common";
 
-export const productCreate = z.object({
+const productFields = z.object({
   code: z.string().trim().min(1).max(64).optional(),
   name,
   nameEn: z.string().trim().max(200).nullable().optional(),
-  unit: z.string().trim().min(1).max(10).default("盒"),
+  unit: z.string().trim().min(1).max(10),
+  rx: z.boolean(),
+  aliases: z.array(z.string().trim().min(1).max(50)).max(20),
+  active: z.boolean(),
+});
+export const productCreate = productFields.extend({
+  unit: productFields.shape.unit.default("盒"),
   rx: z.boolean().default(false),
-  aliases: z.array(z.string().trim().min(1).max(50)).max(20).default([]),
+  aliases: productFields.shape.aliases.default([]),
   active: z.boolean().default(true),
 });
-export const productPatch = productCreate.partial().strict();
+/** Built from the fields without defaults: zod applies defaults inside optional, which would reset them. */
+export const productPatch = productFields.partial().strict();
 
 const quantity = z
   .number("must be a number")

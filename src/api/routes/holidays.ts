@@ -4,8 +4,9 @@ import { z } from "zod";
 import { auditInsert } from "../../db/audit";
 import { nowIso } from "../../db/ids";
 import { holidays } from "../../db/schema";
+import { lastDayOfMonth } from "../../domain/dates";
 import { holidayPut } from "../../schemas/catalog";
-import { isoDate, pageQuery } from "../../schemas/common";
+import { dateRangeQuery, isoDate, pageQuery } from "../../schemas/common";
 import { type AppEnv, requireRole } from "../auth";
 import type { ApiDeps } from "../deps";
 import { badRequest, notFound } from "../errors";
@@ -29,11 +30,7 @@ export const holidayRoutes = ({ database }: ApiDeps) => {
   app.get("/", async (c) => {
     const q = queryOf(
       c,
-      pageQuery.extend({
-        from: isoDate.optional(),
-        to: isoDate.optional(),
-        type: z.enum(["off", "work"]).optional(),
-      }),
+      pageQuery.merge(dateRangeQuery).extend({ type: z.enum(["off", "work"]).optional() }),
     );
     const after = decodeCursor(q.cursor);
     const filters: (SQL | undefined)[] = [
@@ -41,6 +38,9 @@ export const holidayRoutes = ({ database }: ApiDeps) => {
       q.from ? gte(holidays.date, q.from) : undefined,
       q.to ? lte(holidays.date, q.to) : undefined,
       q.type ? eq(holidays.kind, q.type) : undefined,
+      q.month
+        ? and(gte(holidays.date, `${q.month}-01`), lte(holidays.date, lastDayOfMonth(q.month)))
+        : undefined,
     ];
     const rows = await db
       .select()
@@ -56,20 +56,28 @@ export const holidayRoutes = ({ database }: ApiDeps) => {
     });
   });
 
+  app.get("/:date", async (c) => {
+    const date = dateParam(c.req.param("date"));
+    const row = await db.select().from(holidays).where(eq(holidays.date, date)).get();
+    if (!row) throw notFound("holiday");
+    return c.json(holidayJson(row));
+  });
+
   app.put("/:date", requireRole("admin"), async (c) => {
     const date = dateParam(c.req.param("date"));
     const input = await jsonBody(c, holidayPut);
-    const at = nowIso();
-    const before = await db.select().from(holidays).where(eq(holidays.date, date)).get();
-    const row = {
-      date,
-      kind: input.kind,
-      name: input.name ?? null,
-      createdAt: before?.createdAt ?? at,
-      updatedAt: at,
-    };
-    await write((db) =>
-      db.batch([
+    // Read and write under the mutex: two PUTs of one date must not both think they created it.
+    const { row, created } = await write(async (db) => {
+      const at = nowIso();
+      const before = await db.select().from(holidays).where(eq(holidays.date, date)).get();
+      const row = {
+        date,
+        kind: input.kind,
+        name: input.name ?? null,
+        createdAt: before?.createdAt ?? at,
+        updatedAt: at,
+      };
+      await db.batch([
         db
           .insert(holidays)
           .values(row)
@@ -85,9 +93,10 @@ export const holidayRoutes = ({ database }: ApiDeps) => {
           before: before ?? null,
           after: row,
         }),
-      ]),
-    );
-    return c.json(holidayJson(row), before ? 200 : 201);
+      ]);
+      return { row, created: !before };
+    });
+    return c.json(holidayJson(row), created ? 201 : 200);
   });
 
   app.delete("/:date", requireRole("admin"), async (c) => {

@@ -9,9 +9,9 @@ import { customers, purchases } from "../../db/schema";
 import { lastDayOfMonth } from "../../domain/dates";
 import { purchaseCreate } from "../../schemas/catalog";
 import { dateRangeQuery, pageQuery } from "../../schemas/common";
-import { type AppEnv, requireRole, visibleUserIds } from "../auth";
+import { type AppEnv, canSee, requireRole, visibleUserIds } from "../auth";
 import type { ApiDeps } from "../deps";
-import { ApiError, notFound } from "../errors";
+import { ApiError, forbidden, notFound } from "../errors";
 import { pageWhere, toPage } from "../pagination";
 import { jsonBody, queryOf } from "../validate";
 
@@ -82,13 +82,15 @@ export const purchaseRoutes = ({ database }: ApiDeps) => {
   app.get("/:id", async (c) => {
     const scope = await visibleUserIds(db, c.get("actor"));
     const row = await db
-      .select({ p: purchases })
+      .select({ p: purchases, buyerOwner: buyer.ownerId, sellerOwner: seller.ownerId })
       .from(purchases)
       .innerJoin(buyer, eq(buyer.id, purchases.buyerId))
       .leftJoin(seller, eq(seller.id, purchases.sellerId))
-      .where(and(eq(purchases.id, c.req.param("id")), scope ? ownedBy(scope) : undefined))
+      .where(eq(purchases.id, c.req.param("id")))
       .get();
     if (!row) throw notFound("purchase");
+    if (!canSee(scope, row.buyerOwner) && !canSee(scope, row.sellerOwner))
+      throw forbidden("this purchase is between customers outside your scope");
     return c.json(purchaseJson(row.p));
   });
 
@@ -135,7 +137,8 @@ export const purchaseRoutes = ({ database }: ApiDeps) => {
         }),
       ]),
     );
-    return c.json(purchaseJson(row as PurchaseRow), 201);
+    const stored = await db.select().from(purchases).where(eq(purchases.id, row.id)).get();
+    return c.json(purchaseJson(stored!), 201);
   });
 
   return app;

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { type SettingKey, type SettingValues, settingDefaults, settingSchemas } from "../../schemas/settings";
 import { auditInsert } from "../audit";
 import type { Database } from "../client";
@@ -35,11 +35,16 @@ export const createSettingsStore = ({ db, write }: Database): SettingsStore => {
       await write(async (db) => {
         const before = await db.select().from(settings).where(eq(settings.key, key)).get();
         const at = nowIso();
+        // Drizzle writes a JS null as SQL NULL, which the NOT NULL column refuses: store JSON null.
+        const stored = value === null ? sql`'null'` : value;
         await db.batch([
           db
             .insert(settings)
-            .values({ key, value, updatedAt: at, updatedBy: by })
-            .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: at, updatedBy: by } }),
+            .values({ key, value: stored, updatedAt: at, updatedBy: by })
+            .onConflictDoUpdate({
+              target: settings.key,
+              set: { value: stored, updatedAt: at, updatedBy: by },
+            }),
           auditInsert(db, {
             actorId: by,
             action: "update",
