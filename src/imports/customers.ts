@@ -12,7 +12,7 @@ import {
   customerInput,
 } from "./customer-columns";
 import { columnError, readSheet, type SheetRow } from "./headers";
-import { loadUserLookup, type UserRef } from "./lookups";
+import { issueText, loadUserLookup, type UserRef } from "./lookups";
 import {
   closeImportBatch,
   type ImportActor,
@@ -105,9 +105,9 @@ interface Ctx {
 
 const issuesText = (
   ctx: Ctx,
-  issues: { path: PropertyKey[]; message: string }[],
+  issues: { path: PropertyKey[]; message: string; code: string; input?: unknown; expected?: unknown }[],
   parentField: CustomerField,
-) => issues.map((i) => ctx.col(columnOfIssue(i.path.map(String), parentField), i.message)).join("; ");
+) => issues.map((i) => ctx.col(columnOfIssue(i.path.map(String), parentField), issueText(i))).join("; ");
 
 const createRow = (
   ctx: Ctx,
@@ -115,7 +115,7 @@ const createRow = (
   input: Record<string, unknown>,
   parentField: CustomerField,
 ): Planned | string => {
-  const parsed = customerCreate.safeParse(input);
+  const parsed = customerCreate.safeParse(input, { reportInput: true });
   if (!parsed.success) return issuesText(ctx, parsed.error.issues, parentField);
   const data = { ...parsed.data, ownerId: parsed.data.ownerId ?? ctx.actor.id };
   const {
@@ -162,7 +162,7 @@ const updateRow = (
       "owner",
       "differs from the current owner; change owners with POST /api/customers/{id}/handover",
     );
-  const parsed = customerPatch.safeParse(rest);
+  const parsed = customerPatch.safeParse(rest, { reportInput: true });
   if (!parsed.success) return issuesText(ctx, parsed.error.issues, parentField);
   const diff = changedFields(before, parsed.data);
   const outcome: RowOutcome = { row, status: "updated", id: before.id };

@@ -69,3 +69,25 @@ export const loadProductLookup = async (db: Db) => {
 /** The first zod issue of a failed parse, by top-level field, with its message. */
 export const zodIssues = (error: { issues: { path: PropertyKey[]; message: string }[] }) =>
   error.issues.map((i) => ({ path: i.path.map(String), message: i.message }));
+
+export interface Issue {
+  code: string;
+  message: string;
+  input?: unknown;
+  expected?: unknown;
+}
+
+/**
+ * A zod issue in words a spreadsheet user follows: a blank required cell says so, and a cell
+ * of the wrong type quotes what it holds (parse with `reportInput: true`).
+ */
+export const issueText = (i: Issue): string => {
+  if (i.input === undefined && (i.code === "invalid_type" || i.code === "invalid_value"))
+    return "is required";
+  if (i.code === "invalid_type" && i.expected === "number") return `must be a number, not ${String(i.input)}`;
+  if (i.code === "invalid_type" && i.expected === "boolean")
+    return `must be yes or no (是/否), not ${String(i.input)}`;
+  if (i.code === "invalid_value")
+    return `${String(i.input)} is not one of the accepted values (${i.message.replace(/^[^"]*/, "")})`;
+  return i.message;
+};

@@ -6,7 +6,7 @@ import { closedMonths, purchaseNaturalKey } from "../db/repos/purchases";
 import { customers, purchases } from "../db/schema";
 import { purchaseCreate } from "../schemas/catalog";
 import { type AliasTable, columnError, readSheet, type SheetRow } from "./headers";
-import { loadProductLookup, type ProductRef } from "./lookups";
+import { issueText, loadProductLookup, type ProductRef } from "./lookups";
 import {
   chunks,
   closeImportBatch,
@@ -119,22 +119,26 @@ const planRow = ({ row, values: v }: SheetRow<Field>, refs: Refs): Planned | str
       ),
     );
   const buyer = customer("buyerCode");
+  if (!v.buyerCode) errors.push(refs.col("buyerCode", "is required"));
   const product = resolveProduct(v, refs);
   if (typeof product === "string") errors.push(product);
-  const parsed = purchaseCreate.safeParse({
-    sellerId: seller?.id ?? null,
-    buyerId: buyer?.id ?? v.buyerCode ?? "",
-    productId: typeof product === "string" ? "?" : product.id,
-    date: dateCell(v.date),
-    quantity: numberCell(v.quantity),
-    amountCny: numberCell(v.amountCny),
-    source: sourceCell(v.source) ?? (v.sellerCode ? "flow" : "erp"),
-    documentNo: v.documentNo ?? null,
-  });
+  const parsed = purchaseCreate.safeParse(
+    {
+      sellerId: seller?.id ?? null,
+      buyerId: buyer?.id ?? "?",
+      productId: typeof product === "string" ? "?" : product.id,
+      date: dateCell(v.date),
+      quantity: numberCell(v.quantity),
+      amountCny: numberCell(v.amountCny),
+      source: sourceCell(v.source) ?? (v.sellerCode ? "flow" : "erp"),
+      documentNo: v.documentNo ?? null,
+    },
+    { reportInput: true },
+  );
   if (!parsed.success)
     for (const i of parsed.error.issues) {
       const field = String(i.path[0] ?? "row");
-      errors.push(refs.col((COLUMN_OF_FIELD[field] ?? field) as Field, i.message));
+      errors.push(refs.col((COLUMN_OF_FIELD[field] ?? field) as Field, issueText(i)));
     }
   if (errors.length > 0 || !parsed.success || !buyer || typeof product === "string") return errors.join("; ");
   const p = parsed.data;

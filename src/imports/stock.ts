@@ -8,7 +8,7 @@ import { isoDate } from "../schemas/common";
 import { stockLine, stockReportCreate } from "../schemas/fieldwork";
 import type { StockService } from "../services/stock";
 import { type AliasTable, columnError, readSheet, type SheetRow } from "./headers";
-import { loadProductLookup, loadUserLookup } from "./lookups";
+import { issueText, loadProductLookup, loadUserLookup } from "./lookups";
 import { closeImportBatch, type ImportSummary, openImportBatch, type RowOutcome, summarize } from "./outcome";
 import { dateCell, numberCell } from "./values";
 
@@ -61,14 +61,17 @@ const planRow = (
   if (typeof product === "string") errors.push(ctx.col("productCode", product));
   const date = isoDate.safeParse(dateCell(v.date) ?? "");
   if (!date.success) errors.push(ctx.col("date", date.error.issues[0].message));
-  const line = stockLine.safeParse({
-    productId: typeof product === "string" ? "?" : product.id,
-    quantity: numberCell(v.quantity),
-    batch: v.batch ?? null,
-    expiry: dateCell(v.expiry) ?? null,
-  });
+  const line = stockLine.safeParse(
+    {
+      productId: typeof product === "string" ? "?" : product.id,
+      quantity: numberCell(v.quantity),
+      batch: v.batch ?? null,
+      expiry: dateCell(v.expiry) ?? null,
+    },
+    { reportInput: true },
+  );
   if (!line.success)
-    for (const i of line.error.issues) errors.push(ctx.col(String(i.path[0]) as Field, i.message));
+    for (const i of line.error.issues) errors.push(ctx.col(String(i.path[0]) as Field, issueText(i)));
   if (errors.length > 0 || !store || !repId || !date.success || !line.success) return errors.join("; ");
   const l = line.data;
   return {

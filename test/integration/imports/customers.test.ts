@@ -24,8 +24,8 @@ describe("POST /api/imports/customers", () => {
     expect(res.body.rows.map((r: { row: number }) => r.row)).toEqual([2, 3, 4, 5, 6, 7, 8]);
     const errors = res.body.rows.filter((r: { status: string }) => r.status === "error");
     expect(errors.map((e: { row: number }) => e.row)).toEqual([7, 8]);
-    expect(errors[0].error).toMatch(/^类型 \(kind\): /);
-    expect(errors[1].error).toMatch(/^床位数 \(beds\): /);
+    expect(errors[0].error).toMatch(/^类型 \(kind\): 诊所 is not one of the accepted values \("hospital"/);
+    expect(errors[1].error).toBe("床位数 (beds): must be a number, not 八百");
 
     const hospital = await byCode("HOS-001");
     expect(hospital).toMatchObject({ kind: "hospital", name: "上海市第一人民医院", cityTier: 1, beds: 1200 });

@@ -150,3 +150,13 @@ describe("POST /api/imports/purchases", () => {
     expect(rate).toBeGreaterThan(1000);
   });
 });
+
+describe("purchases import row messages", () => {
+  it("names every problem of a row, each with its column", async () => {
+    const csv = "sellerCode,buyerCode,productCode,date,quantity,amountCny\nHOS-001,,P001,2026-04-01,0,abc\n";
+    const res = await server.upload("purchases", w.admin.token, csv);
+    expect(res.body.rows[0].error).toBe(
+      "sellerCode: HOS-001 is a hospital; the seller must be a distributor (empty = the company); buyerCode: is required; quantity: must not be 0 (negative = a return); amountCny: must be a number, not abc",
+    );
+  });
+});
