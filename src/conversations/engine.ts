@@ -1,0 +1,321 @@
+import { Mutex } from "async-mutex";
+import { eq } from "drizzle-orm";
+import type { Logger } from "pino";
+import type { InboundMessage, Reply, TurnResult } from "../bot/platform";
+import { users } from "../db/schema";
+import type { Services } from "../services";
+import type { ChatUser, Flow, FlowContext, StepReply } from "./flow";
+import { GLOBAL_ACTION } from "./flow";
+import { advance, choiceFromText, promptFor, runStep } from "./flow-runner";
+import { createLookups } from "./lookups";
+import { translator } from "./messages";
+import { createSessionStore, emptySession, type Session } from "./session-store";
+import { type Command, detectCommand } from "./understand/commands";
+import { normalize } from "./understand/normalize";
+
+export type CommandResult =
+  | { replies: Reply[] }
+  | { start: string; text?: string; data?: Record<string, unknown> };
+export type CommandHandler = (cmd: Command, ctx: FlowContext, session: Session) => Promise<CommandResult>;
+
+export interface EngineOptions {
+  services: Services;
+  flows: Flow<Record<string, unknown>>[];
+  /** Non-flow commands by intent (plan, approvals, customers, bind, skip, approve, reject). */
+  commands: Partial<Record<Command["intent"], CommandHandler>>;
+  /** Global actions by prefix (`start:`, `approval:`, `care:`): tapped buttons from any message. */
+  actions: (id: string, ctx: FlowContext, session: Session) => Promise<CommandResult | null>;
+  log: Logger;
+}
+
+const MAX_TEXT = 4000;
+const SWITCH_INTENTS = new Set(["visit", "stock", "expense", "plan", "approvals", "customers"]);
+/** Commands that act at once, even in the middle of a flow (a manager approving mid-report). */
+const ANYTIME = new Set(["approve", "reject", "bind", "skip"]);
+
+/**
+ * The conversation engine: one turn at a time per user, sessions in the database, a
+ * redelivered event answered once, and the words that work at any step (rule 3).
+ */
+export const createEngine = (opts: EngineOptions) => {
+  const { services, log } = opts;
+  const sessions = createSessionStore(services.database);
+  const flows = new Map(opts.flows.map((f) => [f.id, f]));
+  const locks = new Map<string, { mutex: Mutex; users: number }>();
+
+  const withUserLock = async <T>(userId: string, fn: () => Promise<T>): Promise<T> => {
+    const entry = locks.get(userId) ?? { mutex: new Mutex(), users: 0 };
+    entry.users++;
+    locks.set(userId, entry);
+    try {
+      return await entry.mutex.runExclusive(fn);
+    } finally {
+      if (--entry.users === 0) locks.delete(userId);
+    }
+  };
+
+  const loadUser = async (userId: string): Promise<ChatUser | null> => {
+    const u = await services.database.db.select().from(users).where(eq(users.id, userId)).get();
+    if (!u || !u.active) return null;
+    return {
+      id: u.id,
+      name: u.name,
+      role: u.role,
+      locale: u.locale,
+      timeZone: u.timezone ?? services.timeZone,
+    };
+  };
+
+  const contextFor = (user: ChatUser, via: FlowContext["via"]): FlowContext => ({
+    user,
+    locale: user.locale,
+    timeZone: user.timeZone,
+    now: services.now(),
+    t: translator(user.locale),
+    services,
+    via,
+    lookups: createLookups(services.database, user.id),
+  });
+
+  const info = (s: Session): TurnResult["session"] => ({
+    flow: s.status === "active" ? s.flowId : null,
+    step: s.status === "active" ? s.step : null,
+    status: s.status,
+  });
+
+  const handle = async (msg: InboundMessage): Promise<TurnResult> =>
+    withUserLock(msg.userId, async () => {
+      const seen = await sessions.answered(msg.platform, msg.eventId);
+      if (seen) return seen;
+      const user = await loadUser(msg.userId);
+      if (!user)
+        return {
+          replies: [{ text: translator("zh-CN")("common.unknown_user") }],
+          session: { flow: null, step: null, status: "idle" },
+        };
+      const via = msg.platform === "api" ? "api" : msg.platform;
+      const ctx = contextFor(user, via);
+      const session = await sessions.load(user.id, ctx.now);
+      let replies: Reply[];
+      try {
+        replies = await turn(msg, ctx, session);
+      } catch (err) {
+        // A bug must not lose what the user typed so far: the session is saved as it was.
+        log.error({ err, userId: user.id, flow: session.flowId, step: session.step }, "chat turn failed");
+        replies = [{ text: ctx.t("common.internal_error") }];
+      }
+      session.updatedAt = ctx.now;
+      // The choices on screen, so a tap on an older message can be told apart.
+      session.prompt =
+        session.status === "active" && session.step
+          ? { step: session.step, choices: replies[replies.length - 1]?.choices ?? [] }
+          : null;
+      const result: TurnResult = { replies, session: info(session) };
+      await sessions.save(session, { platform: msg.platform, eventId: msg.eventId, response: result });
+      return result;
+    });
+
+  const turn = async (msg: InboundMessage, ctx: FlowContext, s: Session): Promise<Reply[]> => {
+    const out: Reply[] = [];
+    const text = msg.text === undefined ? undefined : normalize(msg.text);
+    if (text !== undefined && text.length > MAX_TEXT)
+      return [{ text: ctx.t("common.too_long", { max: MAX_TEXT }) }];
+    if (s.status === "active") {
+      const r = await expireOrRestart(s, ctx);
+      if (r.stop) return r.replies;
+      out.push(...r.replies);
+    }
+    if (msg.action && GLOBAL_ACTION.test(msg.action.id)) {
+      const r = await opts.actions(msg.action.id, ctx, s);
+      if (r) return [...out, ...(await applyCommand(r, ctx, s))];
+    }
+    const cmd = text ? detectCommand(text) : null;
+    const global = cmd ? await globalWord(cmd, ctx, s) : null;
+    if (global) return [...out, ...global];
+    const handler = cmd ? opts.commands[cmd.intent] : undefined;
+    if (cmd && handler && ANYTIME.has(cmd.intent))
+      return [...out, ...(await applyCommand(await handler(cmd, ctx, s), ctx, s))];
+    const switching = cmd && SWITCH_INTENTS.has(cmd.intent) && cmd.args === "";
+    if (s.status === "active" && !switching) return [...out, ...(await inFlow(msg, text, ctx, s))];
+    if (cmd && flows.has(cmd.intent))
+      return [
+        ...out,
+        ...(await startFlow(cmd.intent, cmd.args, cmd.expenseKind ? { kind: cmd.expenseKind } : {}, ctx, s)),
+      ];
+    if (cmd && handler) return [...out, ...(await applyCommand(await handler(cmd, ctx, s), ctx, s))];
+    if (msg.action)
+      return [...out, { text: ctx.t("common.stale_choice") }, { text: ctx.t("common.unknown_command") }];
+    return [...out, { text: ctx.t(text ? "common.unknown_command" : "common.empty") }];
+  };
+
+  /**
+   * An idle session pauses (its draft kept) and the message is read afresh; a flow whose
+   * definition changed starts over, and this message only triggers that.
+   */
+  const expireOrRestart = async (
+    s: Session,
+    ctx: FlowContext,
+  ): Promise<{ replies: Reply[]; stop: boolean }> => {
+    const flow = flows.get(s.flowId ?? "");
+    const idle = await services.settings.get("chat.idleMinutes");
+    const title = flow ? ctx.t(flow.title) : "";
+    if (ctx.now.getTime() - s.updatedAt.getTime() > idle * 60_000) {
+      const draft = {
+        flowId: s.flowId!,
+        flowVersion: s.flowVersion!,
+        step: s.step,
+        data: s.data,
+        history: s.history,
+      };
+      Object.assign(s, { ...emptySession(s.userId, ctx.now), draft });
+      return {
+        replies: [{ text: ctx.t("common.session_expired", { flow: title, minutes: idle }) }],
+        stop: false,
+      };
+    }
+    if (flow && flow.version === s.flowVersion) return { replies: [], stop: false };
+    Object.assign(s, emptySession(s.userId, ctx.now));
+    if (!flow) return { replies: [], stop: false };
+    return {
+      replies: [
+        { text: ctx.t("common.flow_changed", { flow: title }) },
+        ...(await startFlow(flow.id, "", {}, ctx, s)),
+      ],
+      stop: true,
+    };
+  };
+
+  const globalWord = async (cmd: Command, ctx: FlowContext, s: Session): Promise<Reply[] | null> => {
+    const flow = flows.get(s.flowId ?? "");
+    switch (cmd.intent) {
+      case "cancel":
+        if (s.status !== "active") return [{ text: ctx.t("common.nothing_to_cancel") }];
+        Object.assign(s, { ...emptySession(s.userId, ctx.now), status: "cancelled" });
+        return [{ text: ctx.t("common.cancelled") }];
+      case "back": {
+        if (s.status !== "active" || !flow) return [{ text: ctx.t("common.nothing_to_cancel") }];
+        const previous = s.history.pop();
+        if (!previous) return [{ text: ctx.t("common.nothing_to_go_back") }, await promptFor(flow, s, ctx)];
+        s.data = flow.steps[previous]?.clear(s.data) ?? s.data;
+        s.step = previous;
+        s.returnTo = null;
+        return [await promptFor(flow, s, ctx)];
+      }
+      case "help":
+        if (s.status === "active" && flow) {
+          const p = await promptFor(flow, s, ctx);
+          const stepHelp = s.step && flow.steps[s.step]?.help;
+          return [
+            {
+              text: ctx.t("common.help_step", {
+                question: p.text,
+                help: stepHelp ? ctx.t(stepHelp) : ctx.t("common.help"),
+              }),
+            },
+            p,
+          ];
+        }
+        return [{ text: ctx.t("common.help") }];
+      case "continue":
+        return resume(ctx, s);
+      case "language":
+        return switchLanguage(cmd.language ?? "zh-CN", ctx, s);
+      default:
+        return null;
+    }
+  };
+
+  const resume = async (ctx: FlowContext, s: Session): Promise<Reply[]> => {
+    const d = s.draft;
+    const flow = d ? flows.get(d.flowId) : undefined;
+    if (s.status === "active" && flows.get(s.flowId ?? ""))
+      return [await promptFor(flows.get(s.flowId!)!, s, ctx)];
+    if (!d || !flow || flow.version !== d.flowVersion) return [{ text: ctx.t("common.nothing_to_continue") }];
+    Object.assign(s, {
+      ...emptySession(s.userId, ctx.now),
+      flowId: d.flowId,
+      flowVersion: d.flowVersion,
+      data: d.data,
+      history: d.history,
+      step: d.step,
+      status: "active",
+    });
+    return [{ text: ctx.t("common.continue_resumed") }, await promptFor(flow, s, ctx)];
+  };
+
+  const switchLanguage = async (locale: "zh-CN" | "en", ctx: FlowContext, s: Session): Promise<Reply[]> => {
+    await services.database.write((db) =>
+      db.update(users).set({ locale, updatedAt: new Date().toISOString() }).where(eq(users.id, ctx.user.id)),
+    );
+    const next = contextFor({ ...ctx.user, locale }, ctx.via);
+    Object.assign(ctx, next);
+    const flow = flows.get(s.flowId ?? "");
+    return [
+      { text: ctx.t("common.language_set") },
+      ...(s.status === "active" && flow ? [await promptFor(flow, s, ctx)] : []),
+    ];
+  };
+
+  const inFlow = async (
+    msg: InboundMessage,
+    text: string | undefined,
+    ctx: FlowContext,
+    s: Session,
+  ): Promise<Reply[]> => {
+    const flow = flows.get(s.flowId!)!;
+    const choices = s.prompt?.choices ?? [];
+    const reply: StepReply = { text, attachment: msg.attachment };
+    if (msg.action) {
+      if (!choices.some((c) => c.id === msg.action!.id))
+        return [{ text: ctx.t("common.stale_choice") }, await promptFor(flow, s, ctx)];
+      reply.choiceId = msg.action.id;
+      reply.text = undefined;
+    } else if (text && choices.length) reply.choiceId = choiceFromText(text, choices);
+    if (!reply.text && !reply.choiceId && !reply.attachment)
+      return [{ text: ctx.t("common.empty") }, await promptFor(flow, s, ctx)];
+    const outcome = await runStep(flow, s, reply, ctx);
+    if (outcome.done) {
+      Object.assign(s, { ...emptySession(s.userId, ctx.now), status: outcome.done });
+      return outcome.replies;
+    }
+    return outcome.replies;
+  };
+
+  const startFlow = async (
+    flowId: string,
+    text: string,
+    preset: Record<string, unknown>,
+    ctx: FlowContext,
+    s: Session,
+  ): Promise<Reply[]> => {
+    const flow = flows.get(flowId);
+    if (!flow) return [{ text: ctx.t("common.unknown_command") }];
+    // A flow left unfinished is kept as a draft for `continue`.
+    if (s.status === "active" && s.flowId)
+      s.draft = {
+        flowId: s.flowId,
+        flowVersion: s.flowVersion!,
+        step: s.step,
+        data: s.data,
+        history: s.history,
+      };
+    Object.assign(s, {
+      ...emptySession(s.userId, ctx.now),
+      draft: s.draft,
+      flowId,
+      flowVersion: flow.version,
+      status: "active",
+    });
+    let data = { ...flow.initial(), ...preset };
+    if (text && flow.absorb) data = await flow.absorb(text, data, ctx);
+    s.data = data;
+    return [await advance(flow, s, ctx)];
+  };
+
+  const applyCommand = async (r: CommandResult, ctx: FlowContext, s: Session): Promise<Reply[]> =>
+    "start" in r ? startFlow(r.start, r.text ?? "", r.data ?? {}, ctx, s) : r.replies;
+
+  return { handle };
+};
+
+export type Engine = ReturnType<typeof createEngine>;

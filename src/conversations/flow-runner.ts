@@ -1,0 +1,152 @@
+import type { Choice, Reply } from "../bot/platform";
+import type { Flow, FlowContext, Prompt, StepReply } from "./flow";
+import type { Session } from "./session-store";
+
+type AnyFlow = Flow<Record<string, unknown>>;
+
+export const CONFIRM = "confirm";
+export const EDIT = "edit";
+const OPT = "opt:";
+
+/** Maps a typed "2" or a typed label to the id of a choice on screen. */
+export const choiceFromText = (text: string, choices: Choice[]): string | undefined => {
+  const t = text.trim().toLowerCase();
+  if (/^\d{1,3}$/.test(t)) return choices[Number(t) - 1]?.id;
+  return choices.find((c) => c.label.trim().toLowerCase() === t)?.id;
+};
+
+const nextMissing = (flow: AnyFlow, data: Record<string, unknown>) =>
+  flow.order.find((name) => !flow.steps[name].optional && flow.steps[name].missing(data));
+
+const summary = async (flow: AnyFlow, data: Record<string, unknown>, ctx: FlowContext) => {
+  const rows: { label: string; value: string }[] = [];
+  for (const name of flow.order) {
+    const value = await flow.steps[name].show(data, ctx);
+    if (value !== null && value !== "") rows.push({ label: ctx.t(flow.steps[name].label), value });
+  }
+  return rows;
+};
+
+const confirmPrompt = async (
+  flow: AnyFlow,
+  data: Record<string, unknown>,
+  ctx: FlowContext,
+): Promise<Reply> => {
+  const offers = flow.order
+    .filter((n) => flow.steps[n].optional && flow.steps[n].missing(data))
+    .map((n) => ({ id: `${OPT}${n}`, label: `+ ${ctx.t(flow.steps[n].label)}` }));
+  return {
+    kind: "confirm",
+    text: `${ctx.t(`${flow.id}.confirm_title`)}\n${ctx.t("common.confirm_hint")}`,
+    summary: await summary(flow, data, ctx),
+    choices: [
+      { id: "confirm", label: ctx.t("common.confirm") },
+      { id: "edit", label: ctx.t("common.edit") },
+      { id: "cancel", label: ctx.t("common.cancel") },
+      ...offers,
+    ],
+  };
+};
+
+const editPrompt = async (
+  flow: AnyFlow,
+  data: Record<string, unknown>,
+  ctx: FlowContext,
+): Promise<Reply> => ({
+  kind: "choice",
+  text: ctx.t("common.edit_which"),
+  choices: flow.order
+    .filter((n) => !flow.steps[n].missing(data) || flow.steps[n].optional)
+    .map((n) => ({ id: `${OPT}${n}`, label: ctx.t(flow.steps[n].label) })),
+});
+
+/** The prompt for where the session stands (a step, confirm, or the edit list). */
+export const promptFor = async (flow: AnyFlow, s: Session, ctx: FlowContext): Promise<Reply> => {
+  if (s.step === CONFIRM) return confirmPrompt(flow, s.data, ctx);
+  if (s.step === EDIT) return editPrompt(flow, s.data, ctx);
+  const p: Prompt = await flow.steps[s.step!].ask(s.data, ctx);
+  return { text: p.text, choices: p.choices, kind: p.kind ?? (p.choices?.length ? "choice" : "text") };
+};
+
+/** Moves to the next missing step (or back to confirm after an edit) and asks it. */
+export const advance = async (flow: AnyFlow, s: Session, ctx: FlowContext): Promise<Reply> => {
+  const next = s.returnTo && !nextMissing(flow, s.data) ? s.returnTo : (nextMissing(flow, s.data) ?? CONFIRM);
+  if (next === s.returnTo) s.returnTo = null;
+  if (s.step && s.step !== next && s.step !== EDIT) s.history.push(s.step);
+  s.step = next;
+  return promptFor(flow, s, ctx);
+};
+
+export type StepOutcome = { replies: Reply[]; done?: "completed" | "cancelled" };
+
+const withError = async (
+  flow: AnyFlow,
+  s: Session,
+  ctx: FlowContext,
+  text: string,
+): Promise<StepOutcome> => ({
+  replies: [{ text }, await promptFor(flow, s, ctx)],
+});
+
+/** One answer inside a flow: at a step, at the confirm step, or in the edit list. */
+export const runStep = async (
+  flow: AnyFlow,
+  s: Session,
+  reply: StepReply,
+  ctx: FlowContext,
+): Promise<StepOutcome> => {
+  if (s.step === CONFIRM) return atConfirm(flow, s, reply, ctx);
+  if (s.step === EDIT) {
+    const name = reply.choiceId?.startsWith(OPT) ? reply.choiceId.slice(OPT.length) : undefined;
+    if (!name || !flow.steps[name]) return withError(flow, s, ctx, ctx.t("common.stale_choice"));
+    return openField(flow, s, name, ctx);
+  }
+  const step = flow.steps[s.step!];
+  const taken = await step.take(reply, s.data, ctx);
+  if (!taken.ok) return withError(flow, s, ctx, ctx.t(taken.key, taken.params));
+  s.data = taken.state;
+  return { replies: [await advance(flow, s, ctx)] };
+};
+
+const openField = async (flow: AnyFlow, s: Session, name: string, ctx: FlowContext): Promise<StepOutcome> => {
+  s.data = flow.steps[name].clear(s.data);
+  s.returnTo = CONFIRM;
+  s.step = name;
+  return { replies: [await promptFor(flow, s, ctx)] };
+};
+
+const atConfirm = async (
+  flow: AnyFlow,
+  s: Session,
+  reply: StepReply,
+  ctx: FlowContext,
+): Promise<StepOutcome> => {
+  const id = reply.choiceId;
+  if (id === "cancel") return { replies: [{ text: ctx.t("common.cancelled") }], done: "cancelled" };
+  if (id === "edit") {
+    s.step = EDIT;
+    return { replies: [await promptFor(flow, s, ctx)] };
+  }
+  if (id?.startsWith(OPT) && flow.steps[id.slice(OPT.length)])
+    return openField(flow, s, id.slice(OPT.length), ctx);
+  if (id === "confirm") return finish(flow, s, ctx);
+  // Free text at the confirm step adds what it names ("下周二复访") and shows the summary again.
+  if (reply.text && flow.absorb) {
+    s.data = await flow.absorb(reply.text, s.data, ctx);
+    return { replies: [await advance(flow, s, ctx)] };
+  }
+  return withError(flow, s, ctx, ctx.t("common.not_understood", { hint: ctx.t("common.confirm_hint") }));
+};
+
+const finish = async (flow: AnyFlow, s: Session, ctx: FlowContext): Promise<StepOutcome> => {
+  const result = await flow.complete(s.data, ctx);
+  if (result.ok) return { replies: result.replies, done: "completed" };
+  const text = ctx.t("common.saved_error", { reason: ctx.t(result.key, result.params) });
+  // The rest of what was entered is kept: only the field at fault is asked again.
+  if (result.step && flow.steps[result.step]) {
+    s.data = flow.steps[result.step].clear(s.data);
+    s.returnTo = CONFIRM;
+    s.step = result.step;
+  }
+  return withError(flow, s, ctx, text);
+};

@@ -1,0 +1,31 @@
+import { commonMessages } from "./common";
+import type { Locale, Messages } from "./types";
+import { visitMessages } from "./visit";
+
+export type { Locale } from "./types";
+
+/**
+ * Every sentence the bot says (ARCHITECTURE.md rule 10). Areas add their own files here;
+ * a key defined twice is a mistake the catalog test catches.
+ */
+export const catalogParts: Messages[] = [commonMessages, visitMessages];
+
+const catalog: Messages = Object.assign({}, ...catalogParts);
+
+export type Params = Record<string, string | number | boolean | null | undefined>;
+
+/** The sentence for a key in a locale, with `{name}` placeholders filled; unknown keys show as-is. */
+export const translate = (locale: Locale, key: string, params: Params = {}): string => {
+  const entry = catalog[key];
+  if (!entry) return key;
+  const text = entry[locale === "en" ? 1 : 0];
+  return text.replace(/\{(\w+)\}/g, (_m, name: string) => {
+    const v = params[name];
+    return v === undefined || v === null ? "" : String(v);
+  });
+};
+
+export const hasMessage = (key: string) => key in catalog;
+
+export const translator = (locale: Locale) => (key: string, params?: Params) =>
+  translate(locale, key, params);
