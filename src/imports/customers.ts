@@ -37,11 +37,13 @@ const naturalKey = (
 /** Every customer loaded once and kept current as rows are planned, so later rows see earlier ones. */
 const createIndex = (rows: CustomerRow[]) => {
   const byCode = new Map<string, CustomerRow>();
+  const byId = new Map<string, CustomerRow>();
   const byNatural = new Map<string, CustomerRow>();
   const byName = new Map<string, CustomerRow[]>();
   const erasedCodes = new Set<string>();
   const add = (r: CustomerRow) => {
     byCode.set(r.code, r);
+    byId.set(r.id, r);
     byNatural.set(naturalKey(r.kind, r.name, r.city, r.parentId), r);
     byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
   };
@@ -66,7 +68,16 @@ const createIndex = (rows: CustomerRow[]) => {
       ? `${named.length} customers are named ${cell}; use the code`
       : `no ${kinds.join(" or ")} with code or name ${cell}`;
   };
-  return { byCode, byNatural, erasedCodes, add, remove, find };
+  /** Whether `id` is `parentId` or one of its ancestors (a store chain is the one kind that nests). */
+  const isAncestorOrSelf = (id: string, parentId: string) => {
+    let up: string | null = parentId;
+    for (let depth = 0; up && depth < 20; depth++) {
+      if (up === id) return true;
+      up = byId.get(up)?.parentId ?? null;
+    }
+    return false;
+  };
+  return { byCode, byNatural, erasedCodes, add, remove, find, isAncestorOrSelf };
 };
 type Index = ReturnType<typeof createIndex>;
 
@@ -162,6 +173,8 @@ const updateRow = (
       "owner",
       "differs from the current owner; change owners with POST /api/customers/{id}/handover",
     );
+  if (typeof rest.parentId === "string" && ctx.idx.isAncestorOrSelf(before.id, rest.parentId))
+    return ctx.col(parentField, "a customer cannot be its own ancestor");
   const parsed = customerPatch.safeParse(rest, { reportInput: true });
   if (!parsed.success) return issuesText(ctx, parsed.error.issues, parentField);
   const diff = changedFields(before, parsed.data);

@@ -108,3 +108,14 @@ describe("POST /api/imports/customers", () => {
     }
   });
 });
+
+describe("customer parents in an import", () => {
+  it("hangs a store under its chain by name, and refuses a loop", async () => {
+    const csv =
+      "code,kind,name,parent\nCHAIN-1,pharmacy,老百姓大药房,\nSTORE-1,pharmacy,老百姓大药房（漕河泾店）,老百姓大药房\nCHAIN-1,pharmacy,老百姓大药房,STORE-1\n";
+    const res = await server.upload("customers", w.admin.token, csv);
+    expect(res.body).toMatchObject({ imported: 2, failed: 1 });
+    expect(res.body.rows[2].error).toBe("parent: a customer cannot be its own ancestor");
+    expect((await byCode("STORE-1")).parentId).toBe((await byCode("CHAIN-1")).id);
+  });
+});
