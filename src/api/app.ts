@@ -8,6 +8,7 @@ import { errorBody, handleError } from "./errors";
 import { type CustomerDecorator, customerRoutes } from "./routes/customers";
 import { handoverRoutes, monthRoutes } from "./routes/handover";
 import { holidayRoutes } from "./routes/holidays";
+import { importRoutes } from "./routes/imports";
 import { outboxRoutes } from "./routes/outbox";
 import { productRoutes } from "./routes/products";
 import { purchaseRoutes } from "./routes/purchases";
@@ -74,6 +75,7 @@ export const createApp = (deps: ApiDeps, ext: AppExtensions = {}) => {
   api.route("/stock-reports", stockReportRoutes(deps));
   api.route("/months", monthRoutes(deps));
   api.route("/outbox", outboxRoutes(deps));
+  api.route("/imports", importRoutes(deps));
   api.route("/reports", fieldReportRoutes(deps));
   for (const r of ext.apiRoutes ?? []) api.route(r.path, r.router);
   app.route("/api", api);

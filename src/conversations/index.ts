@@ -1,7 +1,10 @@
 import type { Logger } from "pino";
 import type { Services } from "../services";
+import { customersCommand } from "./commands/customers";
+import { planCommand } from "./commands/plan";
 import { createEngine } from "./engine";
 import type { Flow } from "./flow";
+import { stockFlow } from "./flows/stock";
 import { visitFlow } from "./flows/visit";
 
 /** Every flow, command and global action, wired into one engine the platforms share. */
@@ -9,8 +12,8 @@ export const createConversations = (services: Services, log: Logger) =>
   createEngine({
     services,
     log,
-    flows: [visitFlow] as unknown as Flow<Record<string, unknown>>[],
-    commands: {},
+    flows: [visitFlow, stockFlow] as unknown as Flow<Record<string, unknown>>[],
+    commands: { plan: planCommand, customers: customersCommand },
     actions: async (id) => {
       const start = /^start:visit(?::([\w-]+))?(?::([\w-]+))?$/.exec(id);
       if (start)

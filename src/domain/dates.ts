@@ -39,26 +39,36 @@ export const lastDayOfMonth = (month: string): IsoDate => {
 
 export const isLeapYear = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 
+// Building an Intl formatter costs about a millisecond; jobs convert thousands of instants.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const formatter = (kind: "date" | "time", timeZone: string) => {
+  const key = `${kind}|${timeZone}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f =
+      kind === "date"
+        ? new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" })
+        : new Intl.DateTimeFormat("en-GB", {
+            timeZone,
+            hour: "2-digit",
+            minute: "2-digit",
+            hourCycle: "h23",
+          });
+    formatters.set(key, f);
+  }
+  return f;
+};
+
 /** The local calendar date of an instant in a time zone. */
 export const localDate = (instant: Date, timeZone: string): IsoDate => {
-  const parts = new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).formatToParts(instant);
+  const parts = formatter("date", timeZone).formatToParts(instant);
   const get = (t: string) => parts.find((p) => p.type === t)?.value ?? "";
   return `${get("year")}-${get("month")}-${get("day")}`;
 };
 
 /** Local wall-clock hour and minute of an instant in a time zone. */
 export const localTime = (instant: Date, timeZone: string): { hour: number; minute: number } => {
-  const parts = new Intl.DateTimeFormat("en-GB", {
-    timeZone,
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).formatToParts(instant);
+  const parts = formatter("time", timeZone).formatToParts(instant);
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
   return { hour: get("hour"), minute: get("minute") };
 };
