@@ -1,11 +1,9 @@
 import { serve } from "@hono/node-server";
-import { createApp } from "./api/app";
 import { ensureAdminToken, resolveAppSecret } from "./bootstrap";
+import { compose } from "./compose";
 import { ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/client";
-import { createEventBus } from "./lib/events";
 import { createLogger } from "./lib/log";
-import { createServices } from "./services";
 
 /** The composition root: config → db → services → platforms → scheduler → http. */
 const main = async () => {
@@ -23,11 +21,8 @@ const main = async () => {
   const database = await openDatabase(config.databaseUrl, config.databaseAuthToken);
   const appSecret = resolveAppSecret(config);
   const generatedToken = await ensureAdminToken(database, config);
-  const events = createEventBus((err, name) => log.error({ err, event: name }, "event handler failed"));
-  const services = createServices(database, config, { events, appSecret });
-
-  const platforms: Record<string, "on" | "off" | "error"> = { slack: "off", wecom: "off" };
-  const app = createApp({ database, config, log, services, platforms: () => platforms });
+  const { app, outbox } = compose(config, database, log, { appSecret });
+  outbox.start();
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: "0.0.0.0" });
   await new Promise<void>((resolve, reject) => {
@@ -57,6 +52,7 @@ const main = async () => {
     stopping = true;
     log.info({ signal }, "shutting down");
     server.close();
+    await outbox.stop();
     database.close();
     process.exit(0);
   };

@@ -21,6 +21,8 @@ export interface InboundMessage {
   /** A tapped button / picked option: the id of a choice the bot offered. */
   action?: { id: string };
   attachment?: Attachment;
+  /** An admin trying flows as someone else: approval decisions are refused (CONTRACT.md). */
+  impersonatedBy?: string;
 }
 
 export interface Choice {

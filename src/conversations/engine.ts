@@ -94,7 +94,7 @@ export const createEngine = (opts: EngineOptions) => {
           session: { flow: null, step: null, status: "idle" },
         };
       const via = msg.platform === "api" ? "api" : msg.platform;
-      const ctx = contextFor(user, via);
+      const ctx = { ...contextFor(user, via), impersonatedBy: msg.impersonatedBy };
       const session = await sessions.load(user.id, ctx.now);
       let replies: Reply[];
       try {

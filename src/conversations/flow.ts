@@ -23,6 +23,8 @@ export interface FlowContext {
   services: Services;
   via: "slack" | "wecom" | "console" | "api";
   lookups: Lookups;
+  /** Set when an admin drives this user's chat through the API: no decisions in their name. */
+  impersonatedBy?: string;
 }
 
 export interface CustomerOption {

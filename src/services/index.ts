@@ -3,6 +3,7 @@ import type { Database } from "../db/client";
 import { createSettingsStore, type SettingsStore } from "../db/repos/settings";
 import { createEventBus, type EventBus } from "../lib/events";
 import type { ServiceContext } from "./context";
+import { createIdentityService, type IdentityService } from "./identity";
 import { createOwnershipService, type OwnershipService } from "./ownership";
 import { createPlanService, type PlanService } from "./plans";
 import { createStockService, type StockService } from "./stock";
@@ -18,6 +19,7 @@ export interface Services extends ServiceContext {
   visits: VisitService;
   plans: PlanService;
   ownership: OwnershipService;
+  identity: IdentityService;
 }
 
 export interface ServiceOptions {
@@ -48,5 +50,6 @@ export const createServices = (database: Database, config: Config, opts: Service
     visits: createVisitService(ctx),
     plans: createPlanService(ctx),
     ownership: createOwnershipService(ctx),
+    identity: createIdentityService(ctx),
   };
 };

@@ -3,14 +3,13 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
-import { createApp } from "../../src/api/app";
+import { type Composition, compose } from "../../src/compose";
 import { loadConfig } from "../../src/config";
 import { type Database, openDatabase } from "../../src/db/client";
 import { newId, nowIso } from "../../src/db/ids";
 import { apiTokens, users } from "../../src/db/schema";
 import { createLogger } from "../../src/lib/log";
 import { generateToken, hashToken } from "../../src/lib/secrets";
-import { createServices } from "../../src/services";
 
 /** A fresh database on a temp file (never :memory:: each connection would be its own database). */
 export const tempDatabase = async () => {
@@ -63,22 +62,19 @@ export interface TestServer {
     body?: unknown,
   ) => Promise<{ status: number; body: any }>;
   close: () => Promise<void>;
+  composition: Composition;
 }
 
 /** The real Hono app on a random port over a temp-file database. */
-export const startTestServer = async (env: Record<string, string> = {}): Promise<TestServer> => {
+export const startTestServer = async (
+  env: Record<string, string> = {},
+  opts: { now?: () => Date } = {},
+): Promise<TestServer> => {
   const { dir, database, cleanup } = await tempDatabase();
   const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent", ...env }, join(dir, "data"));
   const log = createLogger("silent");
-  const services = createServices(database, config);
-  const app = createApp({
-    database,
-    config,
-    log,
-    services,
-    platforms: () => ({ slack: "off", wecom: "off" }),
-  });
-  const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
+  const composition = compose(config, database, log, { now: opts.now });
+  const server = serve({ fetch: composition.app.fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise<void>((r) => server.once("listening", () => r()));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const request = async (method: string, path: string, token?: string, body?: unknown) => {
@@ -102,7 +98,9 @@ export const startTestServer = async (env: Record<string, string> = {}): Promise
     database,
     dir,
     request,
+    composition,
     close: async () => {
+      await composition.outbox.stop();
       await new Promise<void>((r) => server.close(() => r()));
       cleanup();
     },

@@ -1,10 +1,3 @@
-import type { AddressInfo } from "node:net";
-import { join } from "node:path";
-import { serve } from "@hono/node-server";
-import { createApp } from "../../src/api/app";
-import { fieldReportRoutes } from "../../src/api/routes/reports-field";
-import { segmentRoutes } from "../../src/api/routes/segments";
-import { loadConfig } from "../../src/config";
 import type { Database } from "../../src/db/client";
 import { newId, nowIso } from "../../src/db/ids";
 import {
@@ -17,10 +10,7 @@ import {
   visits,
 } from "../../src/db/schema";
 import { localDate } from "../../src/domain/dates";
-import { createLogger } from "../../src/lib/log";
-import { createServices } from "../../src/services";
-import { createCustomerDecorator } from "../../src/services/customer-computed";
-import { tempDatabase } from "./app";
+import { startTestServer } from "./app";
 
 export interface FieldServer {
   database: Database;
@@ -43,48 +33,19 @@ export interface FieldServer {
  * mount them, and a fixed clock so "the current month" is known.
  */
 export const startFieldServer = async (now = new Date("2026-03-20T02:00:00Z")): Promise<FieldServer> => {
-  const { dir, database, cleanup } = await tempDatabase();
-  const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent" }, join(dir, "data"));
-  const services = createServices(database, config, { now: () => now });
-  const deps = { database, config, log: createLogger("silent"), services, platforms: () => ({}) };
-  const app = createApp(deps, {
-    apiRoutes: [
-      { path: "/customers", router: segmentRoutes(deps) },
-      { path: "/reports", router: fieldReportRoutes(deps) },
-    ],
-    customerDecorator: createCustomerDecorator(database, services.settings),
-  });
-  const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
-  await new Promise<void>((r) => server.once("listening", () => r()));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const send = (method: string, path: string, token?: string, body?: unknown) =>
-    fetch(url + path, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body !== undefined ? { "content-type": "application/json" } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+  const server = await startTestServer({}, { now: () => now });
   return {
-    database,
-    request: async (method, path, token, body) => {
-      const res = await send(method, path, token, body);
-      const text = await res.text();
-      return { status: res.status, body: text ? JSON.parse(text) : null };
-    },
+    database: server.database,
+    request: server.request,
     raw: async (path, token) => {
-      const res = await send("GET", path, token);
+      const res = await fetch(server.url + path, { headers: { authorization: `Bearer ${token}` } });
       return {
         status: res.status,
         bytes: Buffer.from(await res.arrayBuffer()),
         contentType: res.headers.get("content-type"),
       };
     },
-    close: async () => {
-      await new Promise<void>((r) => server.close(() => r()));
-      cleanup();
-    },
+    close: server.close,
   };
 };
 

@@ -1,5 +1,6 @@
 import { commandMessages } from "./commands";
 import { commonMessages } from "./common";
+import { notifyMessages } from "./notify";
 import { stockMessages } from "./stock";
 import type { Locale, Messages } from "./types";
 import { visitMessages } from "./visit";
@@ -10,7 +11,13 @@ export type { Locale } from "./types";
  * Every sentence the bot says (ARCHITECTURE.md rule 10). Areas add their own files here;
  * a key defined twice is a mistake the catalog test catches.
  */
-export const catalogParts: Messages[] = [commonMessages, visitMessages, stockMessages, commandMessages];
+export const catalogParts: Messages[] = [
+  commonMessages,
+  visitMessages,
+  stockMessages,
+  commandMessages,
+  notifyMessages,
+];
 
 const catalog: Messages = Object.assign({}, ...catalogParts);
 

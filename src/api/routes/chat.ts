@@ -1,0 +1,52 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { Engine } from "../../conversations/engine";
+import { takeConsoleMessages } from "../../notify/channels/console";
+import { renderChat } from "../../notify/templates";
+import type { AppEnv } from "../auth";
+import type { ApiDeps } from "../deps";
+import { forbidden } from "../errors";
+import { jsonBody } from "../validate";
+
+const chatBody = z
+  .object({
+    userId: z.string().min(1).max(64).optional(),
+    eventId: z.string().trim().min(1, "is required: a unique id per message").max(200),
+    text: z.string().max(20_000).optional(),
+    action: z.object({ id: z.string().min(1).max(2000) }).optional(),
+  })
+  .refine((b) => b.text !== undefined || b.action !== undefined, {
+    path: ["text"],
+    message: "text or action is required",
+  });
+
+/**
+ * `POST /api/chat`: the conversation engine as a chat platform sees it, plus the console
+ * messages queued for this user since the last call (`pending`).
+ */
+export const chatRoutes = (deps: ApiDeps, engine: Engine) => {
+  const app = new Hono<AppEnv>();
+  app.post("/", async (c) => {
+    const actor = c.get("actor");
+    const body = await jsonBody(c, chatBody);
+    const userId = body.userId ?? actor.id;
+    if (userId !== actor.id && actor.role !== "admin")
+      throw forbidden("userId: only an admin may try flows as another user");
+    const result = await engine.handle({
+      platform: "api",
+      eventId: body.eventId,
+      userId,
+      text: body.text,
+      action: body.action,
+      impersonatedBy: userId !== actor.id ? actor.id : undefined,
+    });
+    const pending = (await takeConsoleMessages(deps.database, userId)).map((row) => ({
+      id: row.id,
+      template: row.template,
+      createdAt: row.createdAt,
+      ...renderChat(row.template, row.locale, row.data),
+    }));
+    return c.json({ ...result, pending });
+  });
+  return app;
+};

@@ -1,0 +1,46 @@
+import type { Hono } from "hono";
+import type { Logger } from "pino";
+import { createApp } from "./api/app";
+import type { AppEnv } from "./api/auth";
+import { chatRoutes } from "./api/routes/chat";
+import type { Config } from "./config";
+import { createConversations } from "./conversations";
+import type { Database } from "./db/client";
+import { createEventBus } from "./lib/events";
+import { createConsoleChannel } from "./notify/channels/console";
+import { createOutbox } from "./notify/outbox";
+import type { Channel } from "./notify/types";
+import { createServices } from "./services";
+
+export interface ComposeOptions {
+  now?: () => Date;
+  appSecret?: string;
+  /** Extra delivery channels (email, SMS, Slack, WeCom) built by the caller. */
+  channels?: Channel[];
+}
+
+/**
+ * The whole application wired together — used by main.ts (the process) and by the
+ * integration tests, so tests exercise the same composition the product runs.
+ */
+export const compose = (config: Config, database: Database, log: Logger, opts: ComposeOptions = {}) => {
+  const events = createEventBus((err, name) => log.error({ err, event: name }, "event handler failed"));
+  const services = createServices(database, config, { events, appSecret: opts.appSecret, now: opts.now });
+  const engine = createConversations(services, log);
+  const outbox = createOutbox({
+    database,
+    settings: services.settings,
+    timeZone: config.timeZone,
+    channels: [createConsoleChannel(), ...(opts.channels ?? [])],
+    log,
+    now: opts.now,
+  });
+  const platforms: Record<string, "on" | "off" | "error"> = { slack: "off", wecom: "off" };
+  const apiRoutes: { path: string; router: Hono<AppEnv> }[] = [];
+  const deps = { database, config, log, services, platforms: () => platforms };
+  if (config.chatApi) apiRoutes.push({ path: "/chat", router: chatRoutes(deps, engine) });
+  const app = createApp(deps, { apiRoutes });
+  return { app, services, engine, outbox, events, platforms, deps };
+};
+
+export type Composition = ReturnType<typeof compose>;
