@@ -3,11 +3,13 @@ import type { Logger } from "pino";
 import { createApp } from "./api/app";
 import type { AppEnv } from "./api/auth";
 import { chatRoutes } from "./api/routes/chat";
+import type { PlatformFactory } from "./bot/module";
 import type { Config } from "./config";
 import { createConversations } from "./conversations";
 import type { Database } from "./db/client";
 import { createEventBus } from "./lib/events";
 import { createConsoleChannel } from "./notify/channels/console";
+import type { Outbox } from "./notify/outbox";
 import { createOutbox } from "./notify/outbox";
 import type { Channel } from "./notify/types";
 import { createServices } from "./services";
@@ -15,8 +17,10 @@ import { createServices } from "./services";
 export interface ComposeOptions {
   now?: () => Date;
   appSecret?: string;
-  /** Extra delivery channels (email, SMS, Slack, WeCom) built by the caller. */
+  /** Extra delivery channels (email, SMS) built by the caller. */
   channels?: Channel[];
+  /** Chat platforms to run (Slack, WeCom), each bringing its router and channel. */
+  platforms?: PlatformFactory[];
 }
 
 /**
@@ -27,20 +31,36 @@ export const compose = (config: Config, database: Database, log: Logger, opts: C
   const events = createEventBus((err, name) => log.error({ err, event: name }, "event handler failed"));
   const services = createServices(database, config, { events, appSecret: opts.appSecret, now: opts.now });
   const engine = createConversations(services, log);
+  let outboxRef: Outbox | null = null;
+  const modules = (opts.platforms ?? []).map((make) =>
+    make({ config, services, engine, log, outbox: () => outboxRef! }),
+  );
   const outbox = createOutbox({
     database,
     settings: services.settings,
     timeZone: config.timeZone,
-    channels: [createConsoleChannel(), ...(opts.channels ?? [])],
+    channels: [
+      createConsoleChannel(),
+      ...(opts.channels ?? []),
+      ...modules.flatMap((m) => (m.channel ? [m.channel] : [])),
+    ],
     log,
     now: opts.now,
   });
-  const platforms: Record<string, "on" | "off" | "error"> = { slack: "off", wecom: "off" };
+  outboxRef = outbox;
+  const platforms = () => {
+    const status: Record<string, "on" | "off" | "error"> = { slack: "off", wecom: "off" };
+    for (const m of modules) status[m.name] = m.status();
+    return status;
+  };
   const apiRoutes: { path: string; router: Hono<AppEnv> }[] = [];
-  const deps = { database, config, log, services, platforms: () => platforms };
+  const deps = { database, config, log, services, platforms };
   if (config.chatApi) apiRoutes.push({ path: "/chat", router: chatRoutes(deps, engine) });
-  const app = createApp(deps, { apiRoutes });
-  return { app, services, engine, outbox, events, platforms, deps };
+  const app = createApp(deps, {
+    apiRoutes,
+    publicRoutes: modules.flatMap((m) => (m.router ? [{ path: m.router.path, router: m.router.app }] : [])),
+  });
+  return { app, services, engine, outbox, events, platforms, modules, deps };
 };
 
 export type Composition = ReturnType<typeof compose>;

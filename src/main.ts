@@ -1,9 +1,13 @@
 import { serve } from "@hono/node-server";
 import { ensureAdminToken, resolveAppSecret } from "./bootstrap";
 import { compose } from "./compose";
-import { ConfigError, loadConfig } from "./config";
+import type { PlatformFactory } from "./bot/module";
+import { type Config, ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/client";
 import { createLogger } from "./lib/log";
+
+/** The chat platforms whose credentials are set. */
+const platformsFor = (_config: Config): PlatformFactory[] => [];
 
 /** The composition root: config → db → services → platforms → scheduler → http. */
 const main = async () => {
@@ -21,7 +25,7 @@ const main = async () => {
   const database = await openDatabase(config.databaseUrl, config.databaseAuthToken);
   const appSecret = resolveAppSecret(config);
   const generatedToken = await ensureAdminToken(database, config);
-  const { app, outbox } = compose(config, database, log, { appSecret });
+  const { app, outbox, modules } = compose(config, database, log, { appSecret, platforms: platformsFor(config) });
   outbox.start();
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: "0.0.0.0" });
@@ -29,6 +33,9 @@ const main = async () => {
     server.once("listening", () => resolve());
     server.once("error", reject);
   });
+
+  // A platform that cannot start (Slack unreachable, puppet down) is reported, never fatal.
+  for (const m of modules) await m.start().catch((err) => log.error({ err, platform: m.name }, "platform failed to start"));
 
   const out = (line = "") => process.stdout.write(`${line}\n`);
   out(`repmate is running at ${config.publicUrl} (admin API under /api, health at /api/health)`);
@@ -52,6 +59,7 @@ const main = async () => {
     stopping = true;
     log.info({ signal }, "shutting down");
     server.close();
+    for (const m of modules) await m.stop().catch(() => {});
     await outbox.stop();
     database.close();
     process.exit(0);

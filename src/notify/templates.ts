@@ -54,6 +54,13 @@ const approvalResult: Render = (d, t) => {
 
 /** Chat notifications by template; areas register theirs (jobs add plan, reminders, alerts). */
 export const chatTemplates: Record<string, Render> = {
+  // A reply to what the user just said, already in their language: carried as is.
+  chat_reply: (d) => ({
+    text: str(d.text),
+    ...(Array.isArray(d.choices) ? { choices: d.choices as Reply["choices"] } : {}),
+    ...(Array.isArray(d.summary) ? { summary: d.summary as Reply["summary"] } : {}),
+    ...(typeof d.kind === "string" ? { kind: d.kind as Reply["kind"] } : {}),
+  }),
   approval_request: approvalRequest,
   approval_result: approvalResult,
 };
