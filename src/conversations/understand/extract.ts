@@ -1,0 +1,134 @@
+/**
+ * Slot extractors for the one-line parser. Each takes the text left so far and returns
+ * what it found plus the text with that part cut out, so later extractors (and the
+ * customer match, which takes whatever is left) never see it twice.
+ */
+import { findAmount } from "./amounts";
+import { findFollowUp, findWhen, type When, type WhenOptions } from "./dates";
+import { type CustomerCandidate, matchCustomers, type ProductCandidate } from "./names";
+import { cut, escapeRegExp } from "./normalize";
+import { findRating } from "./ratings";
+import { CATEGORIES, type ExpenseCategory, METHODS, PURPOSES, type VisitMethod } from "./vocab";
+
+export interface Taken<T> {
+  value: T | undefined;
+  text: string;
+}
+
+const none = <T>(text: string): Taken<T> => ({ value: undefined, text });
+
+export const takeFollowUp = (text: string, opts: WhenOptions): Taken<string> => {
+  const f = findFollowUp(text, { ...opts, prefer: "future" });
+  return f ? { value: f.date, text: cut(text, f.start, f.end) } : none(text);
+};
+
+export const takeWhen = (text: string, opts: WhenOptions): Taken<When> => {
+  const hit = findWhen(text, opts);
+  if (!hit) return none(text);
+  const rest = [...hit.spans].reverse().reduce((t, s) => cut(t, s.start, s.end), text);
+  return { value: hit.when, text: rest };
+};
+
+export const takeRating = (text: string): Taken<number> => {
+  const r = findRating(text);
+  // An out-of-range rating is left in the text: the flow then asks for 1–7.
+  return r && "rating" in r ? { value: r.rating, text: cut(text, r.start, r.end) } : none(text);
+};
+
+export const takeNextStep = (text: string): Taken<string> => {
+  const m = /(?:下一步|下步|后续|next\s+steps?|todo)\s*[:：]?\s*([^;；。\n]+)/i.exec(text);
+  return m ? { value: m[1].trim(), text: cut(text, m.index, m.index + m[0].length) } : none(text);
+};
+
+export const takeMethod = (text: string): Taken<VisitMethod> => {
+  for (const [re, method] of METHODS) {
+    const m = re.exec(text);
+    if (m) return { value: method, text: cut(text, m.index, m.index + m[0].length) };
+  }
+  return none(text);
+};
+
+export const takePurposes = (text: string): Taken<string[]> => {
+  const found: string[] = [];
+  let rest = text;
+  for (const [re, purpose] of PURPOSES) {
+    const m = re.exec(rest);
+    if (!m) continue;
+    found.push(purpose);
+    rest = cut(rest, m.index, m.index + m[0].length);
+  }
+  return found.length > 0 ? { value: found, text: rest } : none(text);
+};
+
+const productKeyRe = (key: string): RegExp =>
+  /^[\x20-\x7e]+$/.test(key)
+    ? new RegExp(`\\b${escapeRegExp(key)}\\b`, "i")
+    : new RegExp(escapeRegExp(key), "i");
+
+/** Product names, English names or aliases written anywhere in the text (longest keys first). */
+export const takeProducts = (text: string, products: ProductCandidate[]): Taken<string[]> => {
+  const keys = products
+    .flatMap((p) => [p.name, p.nameEn ?? "", ...p.aliases].map((key) => ({ id: p.id, key })))
+    .filter((k) => k.key.length >= 2)
+    .sort((a, b) => b.key.length - a.key.length);
+  const ids: string[] = [];
+  let rest = text;
+  for (const { id, key } of keys) {
+    const m = productKeyRe(key).exec(rest);
+    if (!m) continue;
+    if (!ids.includes(id)) ids.push(id);
+    rest = cut(rest, m.index, m.index + m[0].length);
+  }
+  return ids.length > 0 ? { value: ids, text: rest } : none(text);
+};
+
+export const takeCategory = (text: string): Taken<ExpenseCategory> => {
+  let best: { category: ExpenseCategory; start: number; end: number } | null = null;
+  for (const [re, category] of CATEGORIES) {
+    const m = re.exec(text);
+    if (!m) continue;
+    const end = m.index + m[0].length;
+    if (!best || m.index < best.start || (m.index === best.start && end > best.end))
+      best = { category, start: m.index, end };
+  }
+  return best ? { value: best.category, text: cut(text, best.start, best.end) } : none(text);
+};
+
+const INVOICE =
+  /(?:发票(?:号码?)?|invoice(?:\s*(?:no\.?|number|#))?|inv\.?|fapiao)\s*[:：#]?\s*([A-Za-z0-9-]{6,})/i;
+/** 8- or 20-digit invoice numbers without the word: too long to be an amount anyway. */
+const BARE_INVOICE = /(?<![\d.,])(\d{8}|\d{20})(?![\d.,])/;
+
+export const takeInvoice = (text: string): Taken<string> => {
+  const m = INVOICE.exec(text) ?? BARE_INVOICE.exec(text);
+  return m ? { value: m[1], text: cut(text, m.index, m.index + m[0].length) } : none(text);
+};
+
+export const takeAmount = (text: string, bare: boolean): Taken<number> => {
+  const a = findAmount(text, { bare });
+  return a && "amount" in a ? { value: a.amount, text: cut(text, a.start, a.end) } : none(text);
+};
+
+export interface CustomerPick {
+  customerQuery: string;
+  customerIds: string[];
+  rest: string;
+}
+
+/** The longest run of words that names a customer (earliest on a tie); the other words are left over. */
+export const takeCustomer = (text: string, customers: CustomerCandidate[]): CustomerPick | null => {
+  const words = text
+    .split(/\s+/)
+    .filter((w) => w.length > 0)
+    .slice(0, 12);
+  for (let len = words.length; len >= 1; len--) {
+    for (let start = 0; start + len <= words.length; start++) {
+      const query = words.slice(start, start + len).join(" ");
+      const matches = matchCustomers(query, customers);
+      if (matches.length === 0) continue;
+      const rest = [...words.slice(0, start), ...words.slice(start + len)].join(" ");
+      return { customerQuery: query, customerIds: matches.map((m) => m.id), rest };
+    }
+  }
+  return null;
+};
