@@ -11,6 +11,8 @@ import type { CustomerOption, Lookups, ProductOption } from "./flow";
 export const createLookups = (database: Database, userId: string): Lookups => {
   const { db } = database;
   const parent = alias(customers, "parent");
+  // A doctor hangs under a department, which hangs under the hospital: show and match both.
+  const grandparent = alias(customers, "grandparent");
   let mine: Promise<CustomerOption[]> | null = null;
   let catalog: Promise<ProductOption[]> | null = null;
   const select = {
@@ -20,6 +22,7 @@ export const createLookups = (database: Database, userId: string): Lookups => {
     city: customers.city,
     title: customers.title,
     parentName: parent.name,
+    grandparentName: grandparent.name,
   };
   const toOption = (r: {
     id: string;
@@ -28,13 +31,14 @@ export const createLookups = (database: Database, userId: string): Lookups => {
     city: string | null;
     title: string | null;
     parentName: string | null;
+    grandparentName: string | null;
   }): CustomerOption => ({
     id: r.id,
     name: r.name,
     kind: r.kind,
     ...(r.city ? { city: r.city } : {}),
     ...(r.title ? { title: r.title } : {}),
-    ...(r.parentName ? { parentName: r.parentName } : {}),
+    ...(r.parentName ? { parentName: [r.grandparentName, r.parentName].filter(Boolean).join(" ") } : {}),
   });
   return {
     myCustomers: () => {
@@ -42,6 +46,7 @@ export const createLookups = (database: Database, userId: string): Lookups => {
         .select(select)
         .from(customers)
         .leftJoin(parent, eq(parent.id, customers.parentId))
+        .leftJoin(grandparent, eq(grandparent.id, parent.parentId))
         .where(
           and(
             eq(customers.ownerId, userId),
@@ -71,6 +76,7 @@ export const createLookups = (database: Database, userId: string): Lookups => {
         .select(select)
         .from(customers)
         .leftJoin(parent, eq(parent.id, customers.parentId))
+        .leftJoin(grandparent, eq(grandparent.id, parent.parentId))
         .where(inArray(customers.id, [id]));
       return rows[0] ? toOption(rows[0]) : null;
     },
