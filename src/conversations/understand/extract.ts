@@ -91,7 +91,13 @@ export const takeCategory = (text: string): Taken<ExpenseCategory> => {
     if (!best || m.index < best.start || (m.index === best.start && end > best.end))
       best = { category, start: m.index, end };
   }
-  return best ? { value: best.category, text: cut(text, best.start, best.end) } : none(text);
+  if (!best) return none(text);
+  // 酒店住宿: further words of the same category are not description either.
+  const again = CATEGORIES.find(([, c]) => c === best.category)?.[0];
+  let rest = cut(text, best.start, best.end);
+  for (let m = again?.exec(rest); again && m; m = again.exec(rest))
+    rest = cut(rest, m.index, m.index + m[0].length);
+  return { value: best.category, text: rest };
 };
 
 const INVOICE =

@@ -83,8 +83,15 @@ const fillCustomer: Filler = (text, opts, slots) => {
   return pick.rest;
 };
 
-const FILLER_WORDS = /(?:^|\s)(?:了|和|跟|与|去|见|聊了?|讨论了?|with|about|discussed|re|the|and)(?=\s|$)/gi;
-const tidy = (text: string) => text.replace(FILLER_WORDS, " ").replace(/\s+/g, " ").trim();
+const FILLER_WORDS =
+  /(?:^|\s)(?:了|和|跟|与|去|见|聊了?|讨论了?|with|about|discussed|re|the|and|by|via|on|at)(?=\s|$)/gi;
+/** Drops linking words and punctuation left stranded once the slots are cut out. */
+const tidy = (text: string) =>
+  text
+    .replace(FILLER_WORDS, " ")
+    .replace(/(?:^|\s)[,.;:，。；：、!！?？]+(?=\s|$)/g, " ")
+    .replace(/\s+/g, " ")
+    .replace(/^[,.;:，。；：、\s]+|[,.;:，。；：、\s]+$/g, "");
 
 /** Visits and plans: follow-up first (its date must not become the visit date), then the rest. */
 const visitFiller =
@@ -106,7 +113,7 @@ const visitFiller =
       set(slots, keys[i], r.value as LineSlots[(typeof keys)[number]]);
       t = r.text;
     });
-    return fillCustomer(tidy(t), opts, slots);
+    return tidy(fillCustomer(tidy(t), opts, slots));
   };
 
 const fillExpense: Filler = (text, opts, slots) => {
@@ -115,12 +122,20 @@ const fillExpense: Filler = (text, opts, slots) => {
   // 11.25 is a date only when the amount is already marked (¥, 元…); else it may be the amount.
   const when = takeWhen(marked.text, whenOpts(opts, "past", marked.value !== undefined));
   const category = takeCategory(when.text);
-  const amount = marked.value !== undefined ? marked : takeAmount(category.text, true);
+  const amount =
+    marked.value !== undefined
+      ? { value: marked.value, text: category.text }
+      : takeAmount(category.text, true);
+  // With the amount known, a dotted 11.20 left over is the date after all.
+  const late =
+    when.value === undefined
+      ? takeWhen(amount.text, whenOpts(opts, "past"))
+      : { value: undefined, text: amount.text };
   set(slots, "invoiceNo", invoice.value);
-  set(slots, "when", when.value);
+  set(slots, "when", when.value ?? late.value);
   set(slots, "category", category.value);
   set(slots, "amountCny", amount.value);
-  const rest = tidy(marked.value !== undefined ? category.text : amount.text);
+  const rest = tidy(late.text);
   if (rest) slots.description = rest;
   return rest;
 };

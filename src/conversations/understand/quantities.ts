@@ -130,11 +130,13 @@ const scanFragment = (
       continue;
     }
     if (first && out.lines.length === 0 && r.leading) out.leading = trimJunk(r.leading);
+    // The store before the product ("大药房 感冒灵 24盒") is not part of the stock line.
+    const own = r.leading ? matched.slice(matched.indexOf(r.leading) + r.leading.length).trim() : matched;
     out.lines.push({
       productId: r.productId,
       quantity: q.quantity,
       ...(q.unit ? { unit: q.unit } : {}),
-      matched,
+      matched: own,
     });
   }
 };

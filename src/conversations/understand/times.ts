@@ -38,12 +38,10 @@ const zhMinute = (m: RegExpExecArray): number | null => {
 const valid = (hour: number | null, minute: number | null): boolean =>
   hour !== null && minute !== null && hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59;
 
-const hit = (m: RegExpExecArray, hour: number, minute: number): TimeHit => ({
-  hour,
-  minute,
-  start: m.index,
-  end: m.index + m[0].length,
-});
+const hit = (m: RegExpExecArray, hour: number, minute: number): TimeHit => {
+  const lead = m[0].length - m[0].trimStart().length;
+  return { hour, minute, start: m.index + lead, end: m.index + m[0].trimEnd().length };
+};
 
 /** The first time of day in a (normalized) text, or null. */
 export const findTime = (text: string): TimeHit | null => {

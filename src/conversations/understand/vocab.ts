@@ -24,7 +24,7 @@ export const PURPOSES: [RegExp, string][] = [
   [/进药|进院|开户|\blisting\b|\bformulary\b/i, "listing"],
   [/竞品(?:信息)?|\bcompetitors?(?:\s+(?:intel|info))?\b|\bcompetition\b/i, "competitor"],
   [/反馈|\bfeedback\b/i, "feedback"],
-  [/推广|产品介绍|介绍产品|\bpromotion\b|\bpromote\b|\bpromo\b|\bdetailing\b/i, "promotion"],
+  [/推广|产品介绍|介绍产品|介绍|讲解|\bpromotion\b|\bpromote\b|\bpromo\b|\bdetailing\b/i, "promotion"],
   [/更新档案|完善档案|完善信息|\bprofile\s+update\b|\bupdate\s+profile\b/i, "profile_update"],
   [/试用跟踪|试用|\btrial\b/i, "trial"],
   [/跟进|\bfollow[\s-]?up\b/i, "follow_up"],
