@@ -80,15 +80,13 @@ export const ensureAdminToken = async (database: Database, config: Config): Prom
   const token = generateToken();
   const tokenId = newId();
   statements.push(
-    db
-      .insert(apiTokens)
-      .values({
-        id: tokenId,
-        userId: admin.id,
-        tokenHash: hashToken(token),
-        name: "generated at first start",
-        createdAt: at,
-      }),
+    db.insert(apiTokens).values({
+      id: tokenId,
+      userId: admin.id,
+      tokenHash: hashToken(token),
+      name: "generated at first start",
+      createdAt: at,
+    }),
     auditInsert(db, {
       actorId: null,
       via: "system",

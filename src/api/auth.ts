@@ -41,7 +41,7 @@ export const bearerAuth =
       .where(and(eq(apiTokens.tokenHash, hashToken(m[1])), isNull(apiTokens.revokedAt)))
       .limit(1);
     const u = rows[0];
-    if (!u || !u.active) throw new ApiError(401, "unauthorized", "invalid or revoked token");
+    if (!u?.active) throw new ApiError(401, "unauthorized", "invalid or revoked token");
     c.set("actor", u);
     await next();
   };

@@ -21,7 +21,7 @@ const argValue = (name: string) => {
 const print = (r: Reply) => {
   const lines = [r.text];
   for (const s of r.summary ?? []) lines.push(`  ${s.label}：${s.value}`);
-  (r.choices ?? []).forEach((c, i) => lines.push(`  ${i + 1}) ${c.label}`));
+  for (const [i, c] of (r.choices ?? []).entries()) lines.push(`  ${i + 1}) ${c.label}`);
   process.stdout.write(`${lines.join("\n")}\n`);
 };
 

@@ -56,7 +56,7 @@ export const createEngine = (opts: EngineOptions) => {
 
   const loadUser = async (userId: string): Promise<ChatUser | null> => {
     const u = await services.database.db.select().from(users).where(eq(users.id, userId)).get();
-    if (!u || !u.active) return null;
+    if (!u?.active) return null;
     return {
       id: u.id,
       name: u.name,
