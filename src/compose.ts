@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { createApp } from "./api/app";
 import type { AppEnv } from "./api/auth";
 import { chatRoutes } from "./api/routes/chat";
+import { jobRoutes } from "./api/routes/jobs";
 import type { PlatformFactory } from "./bot/module";
 import type { Config } from "./config";
 import { createConversations } from "./conversations";
@@ -12,6 +13,8 @@ import { createConsoleChannel } from "./notify/channels/console";
 import type { Outbox } from "./notify/outbox";
 import { createOutbox } from "./notify/outbox";
 import type { Channel } from "./notify/types";
+import { allJobs } from "./scheduler/jobs";
+import { createJobRunner } from "./scheduler/runner";
 import { createServices } from "./services";
 
 export interface ComposeOptions {
@@ -56,11 +59,13 @@ export const compose = (config: Config, database: Database, log: Logger, opts: C
   const apiRoutes: { path: string; router: Hono<AppEnv> }[] = [];
   const deps = { database, config, log, services, platforms };
   if (config.chatApi) apiRoutes.push({ path: "/chat", router: chatRoutes(deps, engine) });
+  const jobs = createJobRunner(services, allJobs, log);
+  apiRoutes.push({ path: "/jobs", router: jobRoutes(deps, jobs) });
   const app = createApp(deps, {
     apiRoutes,
     publicRoutes: modules.flatMap((m) => (m.router ? [{ path: m.router.path, router: m.router.app }] : [])),
   });
-  return { app, services, engine, outbox, events, platforms, modules, deps };
+  return { app, services, engine, outbox, events, platforms, modules, deps, jobs };
 };
 
 export type Composition = ReturnType<typeof compose>;

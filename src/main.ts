@@ -1,10 +1,11 @@
 import { serve } from "@hono/node-server";
 import { ensureAdminToken, resolveAppSecret } from "./bootstrap";
-import { compose } from "./compose";
 import type { PlatformFactory } from "./bot/module";
+import { compose } from "./compose";
 import { type Config, ConfigError, loadConfig } from "./config";
 import { openDatabase } from "./db/client";
 import { createLogger } from "./lib/log";
+import { startCron } from "./scheduler/cron";
 
 /** The chat platforms whose credentials are set. */
 const platformsFor = (_config: Config): PlatformFactory[] => [];
@@ -25,7 +26,10 @@ const main = async () => {
   const database = await openDatabase(config.databaseUrl, config.databaseAuthToken);
   const appSecret = resolveAppSecret(config);
   const generatedToken = await ensureAdminToken(database, config);
-  const { app, outbox, modules } = compose(config, database, log, { appSecret, platforms: platformsFor(config) });
+  const { app, outbox, modules, jobs } = compose(config, database, log, {
+    appSecret,
+    platforms: platformsFor(config),
+  });
   outbox.start();
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: "0.0.0.0" });
@@ -35,7 +39,10 @@ const main = async () => {
   });
 
   // A platform that cannot start (Slack unreachable, puppet down) is reported, never fatal.
-  for (const m of modules) await m.start().catch((err) => log.error({ err, platform: m.name }, "platform failed to start"));
+  for (const m of modules)
+    await m.start().catch((err) => log.error({ err, platform: m.name }, "platform failed to start"));
+
+  const cron = config.scheduler ? startCron(jobs, config.timeZone, log) : null;
 
   const out = (line = "") => process.stdout.write(`${line}\n`);
   out(`repmate is running at ${config.publicUrl} (admin API under /api, health at /api/health)`);
@@ -51,6 +58,7 @@ const main = async () => {
     `slack: ${config.slack.botToken ? "configured" : "off (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)"}`,
   );
   out(`wecom: ${config.wechaty.puppet ? "configured" : "off (set WECHATY_PUPPET)"}`);
+  out(`scheduler: ${cron ? `on (${config.timeZone})` : "off (SCHEDULER=off)"}`);
   out("No chat platform? Try the bot in this terminal: npm run chat -- --as <user id or name>");
 
   let stopping = false;
@@ -59,6 +67,7 @@ const main = async () => {
     stopping = true;
     log.info({ signal }, "shutting down");
     server.close();
+    await cron?.stop();
     for (const m of modules) await m.stop().catch(() => {});
     await outbox.stop();
     database.close();

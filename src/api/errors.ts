@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
+import { hasMessage, translate } from "../conversations/messages";
 import type { DomainError, ErrorCode } from "../domain/result";
 
 /** An error the API answers with `{"error":{code,message,details}}` and a 4xx status. */
@@ -34,17 +35,18 @@ const statusOf: Record<ErrorCode, ContentfulStatusCode> = {
   unavailable: 503,
 };
 
+/** The API speaks English: the catalog's sentence for the key, prefixed by the field. */
+const englishMessage = (e: DomainError) => {
+  const text = hasMessage(e.messageKey) ? translate("en", e.messageKey, e.params ?? {}) : e.messageKey;
+  return e.field ? `${e.field}: ${text}` : text;
+};
+
 export const fromDomainError = (e: DomainError, message?: string) =>
-  new ApiError(
-    statusOf[e.code],
-    e.code,
-    message ?? (e.field ? `${e.field}: ${e.messageKey}` : e.messageKey),
-    {
-      messageKey: e.messageKey,
-      params: e.params,
-      field: e.field,
-    },
-  );
+  new ApiError(statusOf[e.code], e.code, message ?? englishMessage(e), {
+    messageKey: e.messageKey,
+    params: e.params,
+    field: e.field,
+  });
 
 /** A zod error as a validation error that names each field and why. */
 export const fromZodError = (error: z.ZodError, where = "body") => {

@@ -1,5 +1,6 @@
 import type { Reply } from "../bot/platform";
 import { type Locale, translator } from "../conversations/messages";
+import { jobTemplates } from "./job-templates";
 
 type Data = Record<string, unknown>;
 type T = ReturnType<typeof translator>;
@@ -63,6 +64,7 @@ export const chatTemplates: Record<string, Render> = {
   }),
   approval_request: approvalRequest,
   approval_result: approvalResult,
+  ...jobTemplates,
 };
 
 export const registerChatTemplate = (name: string, render: Render) => {

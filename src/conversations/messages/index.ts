@@ -1,5 +1,7 @@
 import { commandMessages } from "./commands";
 import { commonMessages } from "./common";
+import { errorMessages } from "./errors";
+import { jobMessages } from "./jobs";
 import { notifyMessages } from "./notify";
 import { stockMessages } from "./stock";
 import type { Locale, Messages } from "./types";
@@ -17,6 +19,8 @@ export const catalogParts: Messages[] = [
   stockMessages,
   commandMessages,
   notifyMessages,
+  jobMessages,
+  errorMessages,
 ];
 
 const catalog: Messages = Object.assign({}, ...catalogParts);

@@ -1,0 +1,202 @@
+import { and, desc, eq, gt, isNull } from "drizzle-orm";
+import type { Logger } from "pino";
+import { runBatch } from "../db/client";
+import { newId } from "../db/ids";
+import { jobMarks, jobRuns } from "../db/schema";
+import { isoWeekday, localDate, localTime } from "../domain/dates";
+import { enqueueStatement } from "../notify/enqueue";
+import type { Services } from "../services";
+import { loadWorkingDayCalendar } from "../services/calendar";
+import type { JobDefinition, JobName, Slot } from "./job";
+
+export interface RunResult {
+  runId: string | null;
+  job: JobName;
+  date: string;
+  slot: Slot;
+  skipped?: "day_off" | "not_this_weekday" | "running_elsewhere";
+  recipients: number;
+  done: number;
+  alreadyDone: number;
+  queued: number;
+  counts: Record<string, number>;
+  error?: string;
+}
+
+const LEASE_MS = 10 * 60_000;
+
+/**
+ * Runs jobs idempotently per (job, slot, date, recipient): a recipient's mark and its
+ * outbox rows go in one batch, so a crash between recipients resumes without duplicates,
+ * and a second run (or a second process) skips what is marked. Runs are recorded in
+ * `job_runs`; an unfinished run with a live lease keeps other processes off.
+ */
+export const createJobRunner = (services: Services, jobs: JobDefinition[], log: Logger) => {
+  const { database } = services;
+  const byName = new Map(jobs.map((j) => [j.name, j]));
+
+  const claim = async (job: JobName, slot: Slot, date: string, trigger: "cron" | "catch_up" | "manual") => {
+    const now = services.now();
+    return database.write(async (db) => {
+      const live = await db
+        .select({ id: jobRuns.id })
+        .from(jobRuns)
+        .where(
+          and(
+            eq(jobRuns.job, job),
+            eq(jobRuns.slot, slot),
+            eq(jobRuns.date, date),
+            isNull(jobRuns.finishedAt),
+            gt(jobRuns.leaseUntil, now.toISOString()),
+          ),
+        )
+        .get();
+      if (live) return null;
+      const id = newId();
+      await db.insert(jobRuns).values({
+        id,
+        job,
+        slot,
+        date,
+        trigger,
+        startedAt: now.toISOString(),
+        leaseUntil: new Date(now.getTime() + LEASE_MS).toISOString(),
+      });
+      return id;
+    });
+  };
+
+  const finish = (runId: string, counts: Record<string, number>, error?: string) =>
+    database.write((db) =>
+      db
+        .update(jobRuns)
+        .set({ finishedAt: services.now().toISOString(), counts, error: error ?? null, leaseUntil: null })
+        .where(eq(jobRuns.id, runId)),
+    );
+
+  const isMarked = async (job: JobName, slot: Slot, date: string, recipientId: string) =>
+    Boolean(
+      await database.db
+        .select({ r: jobMarks.recipientId })
+        .from(jobMarks)
+        .where(
+          and(
+            eq(jobMarks.job, job),
+            eq(jobMarks.slot, slot),
+            eq(jobMarks.date, date),
+            eq(jobMarks.recipientId, recipientId),
+          ),
+        )
+        .get(),
+    );
+
+  const run = async (
+    name: JobName,
+    date: string,
+    slot: Slot = "",
+    trigger: "cron" | "catch_up" | "manual" = "manual",
+  ): Promise<RunResult> => {
+    const job = byName.get(name);
+    if (!job) throw new Error(`unknown job ${name}`);
+    const result: RunResult = {
+      runId: null,
+      job: name,
+      date,
+      slot,
+      recipients: 0,
+      done: 0,
+      alreadyDone: 0,
+      queued: 0,
+      counts: {},
+    };
+    // A manual run skips the calendar check (CONTRACT.md); scheduled runs respect it.
+    if (trigger !== "manual") {
+      if (job.weekday && isoWeekday(date) !== job.weekday) return { ...result, skipped: "not_this_weekday" };
+      if (job.workingDaysOnly && !(await loadWorkingDayCalendar(services)).isWorkingDay(date))
+        return { ...result, skipped: "day_off" };
+    }
+    const runId = await claim(name, slot, date, trigger);
+    if (!runId) return { ...result, skipped: "running_elsewhere" };
+    result.runId = runId;
+    try {
+      const ctx = { services, date, slot, now: services.now() };
+      if (job.prepare) result.counts = await job.prepare(ctx);
+      const recipients = await job.recipients(ctx);
+      result.recipients = recipients.length;
+      for (const recipientId of recipients) await runItem(job, ctx, recipientId, runId, result);
+      await finish(runId, {
+        ...result.counts,
+        recipients: result.recipients,
+        done: result.done,
+        alreadyDone: result.alreadyDone,
+        queued: result.queued,
+      });
+    } catch (e) {
+      result.error = e instanceof Error ? e.message : String(e);
+      log.error({ err: e, job: name, date, slot }, "job failed");
+      await finish(runId, { done: result.done, queued: result.queued }, result.error);
+    }
+    return result;
+  };
+
+  const runItem = async (
+    job: JobDefinition,
+    ctx: { services: Services; date: string; slot: Slot; now: Date },
+    recipientId: string,
+    runId: string,
+    result: RunResult,
+  ) => {
+    if (await isMarked(job.name, ctx.slot, ctx.date, recipientId)) {
+      result.alreadyDone++;
+      return;
+    }
+    const item = await job.itemFor(ctx, recipientId);
+    const messages = item?.messages ?? [];
+    const at = services.now();
+    await database.write((db) =>
+      runBatch(db, [
+        db
+          .insert(jobMarks)
+          .values({
+            job: job.name,
+            slot: ctx.slot,
+            date: ctx.date,
+            recipientId,
+            runId,
+            count: messages.length,
+            at: at.toISOString(),
+          })
+          .onConflictDoNothing(),
+        ...messages.map((m) => enqueueStatement(db, m, at)),
+      ]),
+    );
+    result.done++;
+    result.queued += messages.length;
+  };
+
+  /** Today's runs whose time has passed but that never finished (late ticks are skipped by cron). */
+  const catchUp = async (timeZone: string) => {
+    const now = services.now();
+    const today = localDate(now, timeZone);
+    const { hour, minute } = localTime(now, timeZone);
+    const hhmm = `${String(hour).padStart(2, "0")}:${String(minute).padStart(2, "0")}`;
+    const out: RunResult[] = [];
+    for (const job of jobs)
+      for (const [slot, at] of Object.entries(job.at) as [Slot, string][]) {
+        if (at > hhmm) continue;
+        const last = await database.db
+          .select({ finishedAt: jobRuns.finishedAt, error: jobRuns.error })
+          .from(jobRuns)
+          .where(and(eq(jobRuns.job, job.name), eq(jobRuns.slot, slot), eq(jobRuns.date, today)))
+          .orderBy(desc(jobRuns.startedAt))
+          .get();
+        if (last?.finishedAt && !last.error) continue;
+        out.push(await run(job.name, today, slot, "catch_up"));
+      }
+    return out;
+  };
+
+  return { run, catchUp, jobs: byName };
+};
+
+export type JobRunner = ReturnType<typeof createJobRunner>;
