@@ -1,0 +1,203 @@
+/**
+ * Customer care use cases (DOMAIN.md §7): who has an occasion on a date and whether and
+ * how they may be greeted, and the rep's "不发 <name>". The jobs and channels that
+ * send the greetings are built elsewhere; they call these.
+ */
+import { and, asc, eq, gt, gte, inArray, lt, or, type SQL, sql } from "drizzle-orm";
+import { lunarCalendar } from "../calendar/lunar";
+import { auditInsert } from "../db/audit";
+import type { Db } from "../db/client";
+import { newId } from "../db/ids";
+import { careSkips, customers, outbox } from "../db/schema";
+import { careEligibility, type SuppressReason } from "../domain/care/eligibility";
+import {
+  type LunarCalendar,
+  type Occasion,
+  occasionsForCustomer,
+  occasionsOn,
+} from "../domain/care/occasions";
+import { addDays, type IsoDate, isLeapYear, lastDayOfMonth, zonedInstant } from "../domain/dates";
+import { fail, ok, type Result } from "../domain/result";
+import type { Actor, ServiceContext } from "./context";
+
+export const CARE_TEMPLATE = "care_greeting";
+/** Outbox states that count against the caps: on their way or delivered. */
+const COUNTED: ("sent" | "pending" | "sending" | "retrying")[] = ["sent", "pending", "sending", "retrying"];
+const PAGE = 1000;
+
+export interface CareCustomerView {
+  id: string;
+  name: string;
+  title: string | null;
+  kind: string;
+  ownerId: string;
+  locale: "zh-CN" | "en";
+}
+
+export type DueGreeting =
+  | { customer: CareCustomerView; occasions: Occasion[]; channel: "sms" | "email" }
+  | { customer: CareCustomerView; occasions: Occasion[]; suppressed: SuppressReason };
+
+type CustomerRow = typeof customers.$inferSelect;
+
+/** Birthdays stored as MM-DD or YYYY-MM-DD; 29 Feb is greeted on 28 Feb in common years. */
+const birthdayWhere = (date: IsoDate): SQL => {
+  const days = [date.slice(5)];
+  if (date.slice(5) === "02-28" && !isLeapYear(Number(date.slice(0, 4)))) days.push("02-29");
+  return or(
+    ...days.flatMap((md) => [eq(customers.birthday, md), sql`${customers.birthday} like ${`____-${md}`}`]),
+  )!;
+};
+
+const view = (c: CustomerRow): CareCustomerView => ({
+  id: c.id,
+  name: c.name,
+  title: c.title,
+  kind: c.kind,
+  ownerId: c.ownerId,
+  locale: c.locale,
+});
+
+export const createCareService = (ctx: ServiceContext, lunar: LunarCalendar = lunarCalendar) => {
+  const { db } = ctx.database;
+
+  /** Care rows already queued or sent to these customers between two instants, per customer. */
+  const countsBetween = async (ids: string[], from: Date, to: Date) => {
+    const rows = await db
+      .select({ id: outbox.recipientId, n: sql<number>`count(*)` })
+      .from(outbox)
+      .where(
+        and(
+          eq(outbox.recipientType, "customer"),
+          inArray(outbox.recipientId, ids),
+          eq(outbox.template, CARE_TEMPLATE),
+          inArray(outbox.status, COUNTED),
+          gte(outbox.notBefore, from.toISOString()),
+          lt(outbox.notBefore, to.toISOString()),
+        ),
+      )
+      .groupBy(outbox.recipientId);
+    return new Map(rows.map((r) => [r.id, Number(r.n)]));
+  };
+
+  const skippedOn = async (ids: string[], date: IsoDate) => {
+    const rows = await db
+      .select({ id: careSkips.customerId })
+      .from(careSkips)
+      .where(and(inArray(careSkips.customerId, ids), eq(careSkips.date, date)));
+    return new Set(rows.map((r) => r.id));
+  };
+
+  /** Candidates: everyone on a festival day (festivals suit all), else birthdays only. */
+  const candidatePage = (date: IsoDate, festivalDay: boolean, after: string) =>
+    db
+      .select()
+      .from(customers)
+      .where(
+        and(
+          gt(customers.id, after),
+          eq(customers.active, true),
+          festivalDay ? undefined : birthdayWhere(date),
+        ),
+      )
+      .orderBy(asc(customers.id))
+      .limit(PAGE);
+
+  const judgePage = async (rows: CustomerRow[], date: IsoDate): Promise<DueGreeting[]> => {
+    const withOccasions = rows
+      .map((c) => ({ c, occasions: occasionsForCustomer(c, date, lunar) }))
+      .filter((x) => x.occasions.length > 0);
+    if (withOccasions.length === 0) return [];
+    const ids = withOccasions.map((x) => x.c.id);
+    const month = date.slice(0, 7);
+    const tz = ctx.timeZone;
+    const monthCounts = await countsBetween(
+      ids,
+      zonedInstant(`${month}-01`, 0, 0, tz),
+      zonedInstant(addDays(lastDayOfMonth(month), 1), 0, 0, tz),
+    );
+    const dayCounts = await countsBetween(
+      ids,
+      zonedInstant(date, 0, 0, tz),
+      zonedInstant(addDays(date, 1), 0, 0, tz),
+    );
+    const skipped = await skippedOn(ids, date);
+    const caps = {
+      perMonth: await ctx.settings.get("care.perMonthCap"),
+      perDay: await ctx.settings.get("care.perDayCap"),
+    };
+    return withOccasions.map(({ c, occasions }) => {
+      const e = careEligibility({
+        customer: {
+          consent: { sms: { state: c.smsConsent }, email: { state: c.emailConsent } },
+          preferredChannel: c.preferredChannel,
+          phone: c.phone,
+          email: c.email,
+          erased: c.erasedAt !== null,
+        },
+        sentThisMonth: monthCounts.get(c.id) ?? 0,
+        sentToday: dayCounts.get(c.id) ?? 0,
+        skipped: skipped.has(c.id),
+        caps,
+      });
+      return { customer: view(c), occasions, ...e };
+    });
+  };
+
+  /**
+   * Customers with an occasion on `date` and how each may be greeted, or why not. A
+   * greeting already queued for the date counts against the caps: a second run of the
+   * job finds `cap_reached` and queues nothing again.
+   */
+  const dueGreetings = async (date: IsoDate): Promise<DueGreeting[]> => {
+    const festivalDay = occasionsOn(date, { lunar }).length > 0;
+    const out: DueGreeting[] = [];
+    let after = "";
+    for (;;) {
+      const rows = await candidatePage(date, festivalDay, after);
+      if (rows.length === 0) break;
+      after = rows[rows.length - 1].id;
+      out.push(...(await judgePage(rows, date)));
+    }
+    return out;
+  };
+
+  /** 不发 <name>: the rep stops one customer's greeting on `date` (once; a repeat is a no-op). */
+  const skip = async (
+    customerId: string,
+    date: IsoDate,
+    repId: string,
+    actor?: Actor,
+  ): Promise<Result<{ skipped: true }>> => {
+    const c = await db.select({ id: customers.id }).from(customers).where(eq(customers.id, customerId)).get();
+    if (!c) return fail("not_found", "customer.not_found", undefined, "customerId");
+    await ctx.database.write(async (w) => {
+      const existing = await skipRow(w, customerId, date);
+      if (existing) return;
+      const row = { id: newId(), customerId, date, by: repId, createdAt: ctx.now().toISOString() };
+      await w.batch([
+        w.insert(careSkips).values(row),
+        auditInsert(w, {
+          actorId: actor?.id ?? repId,
+          via: actor?.via ?? "system",
+          action: "create",
+          entityType: "care_skip",
+          entityId: row.id,
+          after: row,
+        }),
+      ]);
+    });
+    return ok({ skipped: true });
+  };
+
+  return { dueGreetings, skip };
+};
+
+const skipRow = (db: Db, customerId: string, date: IsoDate) =>
+  db
+    .select({ id: careSkips.id })
+    .from(careSkips)
+    .where(and(eq(careSkips.customerId, customerId), eq(careSkips.date, date)))
+    .get();
+
+export type CareService = ReturnType<typeof createCareService>;

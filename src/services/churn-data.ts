@@ -1,0 +1,207 @@
+/**
+ * What the churn rules read from the database, in pages: buyers 1,000 at a time by id,
+ * their purchases summed per day in SQL (a buyer's 2M-row history never reaches JS as
+ * rows), and the as-of date their data covers (DOMAIN.md §6).
+ */
+import { and, asc, eq, gt, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import type { Db } from "../db/client";
+import type { SettingsStore } from "../db/repos/settings";
+import { alerts, customers, importBatches, purchases, users } from "../db/schema";
+import {
+  type ChurnCustomer,
+  type ChurnSettings,
+  type ChurnUser,
+  type CustomerKind,
+  type OpenEpisode,
+  type PurchaseLine,
+  purchaseEvents,
+} from "../domain/churn/churn";
+import type { IsoDate } from "../domain/dates";
+
+/** Kinds that buy (DOMAIN.md §4): departments and doctors prescribe, they do not purchase. */
+export const BUYER_KINDS = ["hospital", "pharmacy", "distributor"] as const;
+export const CHURN_TYPES = ["churn_overdue", "churn_decline"] as const;
+const PAGE = 1000;
+
+export interface BuyerRow {
+  id: string;
+  name: string;
+  kind: CustomerKind;
+  ownerId: string;
+  ownerManagerId: string | null;
+}
+
+export const loadChurnSettings = async (settings: SettingsStore): Promise<ChurnSettings> => ({
+  factors: {
+    overdueFactor: await settings.get("churn.overdueFactor"),
+    upgradeFactor: await settings.get("churn.upgradeFactor"),
+  },
+  cycleDefaults: await settings.get("churn.cycleDefaults"),
+  decline: {
+    windowDays: await settings.get("churn.declineWindowDays"),
+    ratio: await settings.get("churn.declineRatio"),
+  },
+  notify: await settings.get("churn.notify"),
+  commercialRoles: await settings.get("churn.commercialRoles"),
+});
+
+export const loadChurnUsers = async (db: Db): Promise<ChurnUser[]> =>
+  db.select({ id: users.id, role: users.role, active: users.active }).from(users);
+
+/**
+ * Active, not erased buyers that have at least one purchase, one page after `afterId`;
+ * `ownerIds` narrows to some owners (the report's scope), null = everyone.
+ */
+export const buyerPage = async (db: Db, afterId: string, ownerIds: string[] | null): Promise<BuyerRow[]> => {
+  if (ownerIds !== null && ownerIds.length === 0) return [];
+  const manager = sql<string | null>`(select manager_id from users u where u.id = ${customers.ownerId})`;
+  return db
+    .select({
+      id: customers.id,
+      name: customers.name,
+      kind: customers.kind,
+      ownerId: customers.ownerId,
+      ownerManagerId: manager,
+    })
+    .from(customers)
+    .where(
+      and(
+        gt(customers.id, afterId),
+        inArray(customers.kind, [...BUYER_KINDS]),
+        eq(customers.active, true),
+        isNull(customers.erasedAt),
+        ownerIds === null ? undefined : inArray(customers.ownerId, ownerIds),
+        sql`exists (select 1 from ${purchases} p where p.buyer_id = ${customers.id})`,
+      ),
+    )
+    .orderBy(asc(customers.id))
+    .limit(PAGE);
+};
+
+/** Net quantity and amount per buyer and day, summed in SQL. */
+const dailyLines = async (db: Db, buyerIds: string[]): Promise<Map<string, PurchaseLine[]>> => {
+  const rows = await db
+    .select({
+      buyerId: purchases.buyerId,
+      date: purchases.date,
+      quantity: sql<number>`sum(${purchases.quantity})`,
+      amountCny: sql<number>`sum(${purchases.amountCny})`,
+    })
+    .from(purchases)
+    .where(inArray(purchases.buyerId, buyerIds))
+    .groupBy(purchases.buyerId, purchases.date)
+    .orderBy(purchases.buyerId, purchases.date);
+  const out = new Map<string, PurchaseLine[]>();
+  for (const r of rows) {
+    const list = out.get(r.buyerId) ?? [];
+    list.push({ date: r.date, quantity: Number(r.quantity), amountCny: Number(r.amountCny) });
+    out.set(r.buyerId, list);
+  }
+  return out;
+};
+
+/** Who sells to each buyer: null = the company (ERP or manual entry), else a distributor. */
+const sellersOf = async (db: Db, buyerIds: string[]) => {
+  const rows = await db
+    .selectDistinct({ buyerId: purchases.buyerId, sellerId: purchases.sellerId })
+    .from(purchases)
+    .where(inArray(purchases.buyerId, buyerIds));
+  const out = new Map<string, (string | null)[]>();
+  for (const r of rows) out.set(r.buyerId, [...(out.get(r.buyerId) ?? []), r.sellerId]);
+  return out;
+};
+
+/**
+ * The last day each distributor's flow data covers: the latest flow import naming it as
+ * seller, else the latest flow purchase it sold (an import without a recorded asOf).
+ */
+export const sellerAsOf = async (db: Db): Promise<Map<string, IsoDate>> => {
+  const batches = await db
+    .select({ sellerId: importBatches.sellerId, asOf: sql<string>`max(${importBatches.asOf})` })
+    .from(importBatches)
+    .where(
+      and(eq(importBatches.source, "flow"), isNotNull(importBatches.sellerId), isNotNull(importBatches.asOf)),
+    )
+    .groupBy(importBatches.sellerId);
+  // One indexed max() per distributor: a GROUP BY would walk every purchase.
+  const distributors = await db
+    .select({ id: customers.id })
+    .from(customers)
+    .where(eq(customers.kind, "distributor"));
+  const flows: { sellerId: string; asOf: string | null }[] = [];
+  for (const d of distributors) {
+    const row = await db
+      .select({ asOf: sql<string | null>`max(${purchases.date})` })
+      .from(purchases)
+      .where(eq(purchases.sellerId, d.id))
+      .get();
+    flows.push({ sellerId: d.id, asOf: row?.asOf ?? null });
+  }
+  const out = new Map<string, IsoDate>();
+  for (const f of flows) if (f.asOf) out.set(f.sellerId, f.asOf);
+  for (const b of batches) if (b.sellerId) out.set(b.sellerId, b.asOf);
+  return out;
+};
+
+/**
+ * A buyer's as-of: today when the company sells to it directly (ERP data is current);
+ * otherwise the latest day any of its distributors' flow data covers.
+ */
+const asOfFor = (sellers: (string | null)[], bySeller: Map<string, IsoDate>, today: IsoDate): IsoDate => {
+  if (sellers.includes(null)) return today;
+  const dates = sellers.flatMap((s) => (s && bySeller.has(s) ? [bySeller.get(s)!] : []));
+  return dates.length ? dates.sort().at(-1)! : today;
+};
+
+export interface BuyerHistory extends ChurnCustomer {
+  name: string;
+  lines: PurchaseLine[];
+}
+
+/** One page of buyers with their daily lines, events and as-of date. */
+export const buyerHistories = async (
+  db: Db,
+  page: BuyerRow[],
+  bySeller: Map<string, IsoDate>,
+  today: IsoDate,
+): Promise<BuyerHistory[]> => {
+  if (page.length === 0) return [];
+  const ids = page.map((b) => b.id);
+  const lines = await dailyLines(db, ids);
+  const sellers = await sellersOf(db, ids);
+  return page.map((b) => {
+    const mine = lines.get(b.id) ?? [];
+    return {
+      ...b,
+      events: purchaseEvents(mine),
+      asOf: asOfFor(sellers.get(b.id) ?? [], bySeller, today),
+      lines: mine,
+    };
+  });
+};
+
+export type AlertRow = typeof alerts.$inferSelect;
+
+/** Open churn episodes of some customers, as the rules see them. */
+export const openEpisodes = async (db: Db, customerIds: string[]) => {
+  if (customerIds.length === 0) return { rows: [] as AlertRow[], episodes: [] as OpenEpisode[] };
+  const rows = await db
+    .select()
+    .from(alerts)
+    .where(
+      and(
+        inArray(alerts.customerId, customerIds),
+        inArray(alerts.type, [...CHURN_TYPES]),
+        isNull(alerts.closedAt),
+      ),
+    );
+  const episodes: OpenEpisode[] = rows.map((r) => ({
+    id: r.id,
+    customerId: r.customerId,
+    type: r.type as OpenEpisode["type"],
+    openedAt: r.openedOn,
+    lastPurchase: typeof r.data.lastPurchase === "string" ? r.data.lastPurchase : null,
+    level: r.level === "overdue" || r.level === "upgraded" ? r.level : null,
+  }));
+  return { rows, episodes };
+};
