@@ -133,7 +133,8 @@ export const createEngine = (opts: EngineOptions) => {
     const global = cmd ? await globalWord(cmd, ctx, s) : null;
     if (global) return [...out, ...global];
     const handler = cmd ? opts.commands[cmd.intent] : undefined;
-    if (cmd && handler && ANYTIME.has(cmd.intent))
+    // A bare "skip" inside a flow answers the question ("skip the receipt"), not `skip <name>`.
+    if (cmd && handler && ANYTIME.has(cmd.intent) && !(cmd.intent === "skip" && !cmd.args))
       return [...out, ...(await applyCommand(await handler(cmd, ctx, s), ctx, s))];
     const switching = cmd && SWITCH_INTENTS.has(cmd.intent) && cmd.args === "";
     if (s.status === "active" && !switching) return [...out, ...(await inFlow(msg, text, ctx, s))];

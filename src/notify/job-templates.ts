@@ -52,12 +52,10 @@ const followUps = (d: Data, t: T): Reply => {
         }).trim(),
       ),
     ].join("\n"),
-    choices: items
-      .slice(0, 25)
-      .map((i) => ({
-        id: `start:visit:${str(i.customerId)}`,
-        label: t("plan.log", { name: str(i.name) }).slice(0, 75),
-      })),
+    choices: items.slice(0, 25).map((i) => ({
+      id: `start:visit:${str(i.customerId)}`,
+      label: t("plan.log", { name: str(i.name) }).slice(0, 75),
+    })),
   };
 };
 

@@ -2,10 +2,17 @@ import type { Config } from "../config";
 import type { Database } from "../db/client";
 import { createSettingsStore, type SettingsStore } from "../db/repos/settings";
 import { createEventBus, type EventBus } from "../lib/events";
+import { type ApprovalService, createApprovalService } from "./approvals";
+import { type BudgetService, createBudgetService } from "./budgets";
+import { type CareService, createCareService } from "./care";
+import { type ChurnService, createChurnService } from "./churn";
 import type { ServiceContext } from "./context";
+import { createExpenseService, type ExpenseService } from "./expenses";
 import { createIdentityService, type IdentityService } from "./identity";
 import { createOwnershipService, type OwnershipService } from "./ownership";
 import { createPlanService, type PlanService } from "./plans";
+import { createPrivacyService, type PrivacyService } from "./privacy";
+import { createReceiptService, type ReceiptService } from "./receipts";
 import { createStockService, type StockService } from "./stock";
 import { createVisitService, type VisitService } from "./visits";
 
@@ -20,6 +27,13 @@ export interface Services extends ServiceContext {
   plans: PlanService;
   ownership: OwnershipService;
   identity: IdentityService;
+  expenses: ExpenseService;
+  approvals: ApprovalService;
+  receipts: ReceiptService;
+  budgets: BudgetService;
+  churn: ChurnService;
+  care: CareService;
+  privacy: PrivacyService;
 }
 
 export interface ServiceOptions {
@@ -51,5 +65,12 @@ export const createServices = (database: Database, config: Config, opts: Service
     plans: createPlanService(ctx),
     ownership: createOwnershipService(ctx),
     identity: createIdentityService(ctx),
+    expenses: createExpenseService(ctx),
+    approvals: createApprovalService(ctx),
+    receipts: createReceiptService(ctx),
+    budgets: createBudgetService(ctx),
+    churn: createChurnService(ctx),
+    care: createCareService(ctx),
+    privacy: createPrivacyService(ctx),
   };
 };

@@ -1,4 +1,4 @@
-import { and, eq, inArray, like, type SQL } from "drizzle-orm";
+import { eq, inArray, like, type SQL } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { runBatch } from "../../db/client";

@@ -1,10 +1,10 @@
-import { and, count, eq, inArray, type SQL } from "drizzle-orm";
+import { eq, inArray, type SQL } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { auditInsert } from "../../db/audit";
 import { newId, nowIso } from "../../db/ids";
 import { generateBindCode } from "../../db/repos/bind-codes";
-import { apiTokens, customers, users } from "../../db/schema";
+import { apiTokens, users } from "../../db/schema";
 import { managerChain } from "../../db/team";
 import { formatInstant } from "../../domain/dates";
 import { generateToken, hashToken } from "../../lib/secrets";

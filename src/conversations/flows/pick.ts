@@ -25,7 +25,7 @@ export interface CustomerSlot {
 export const takeCustomerAnswer = async <S extends CustomerSlot>(
   reply: { text?: string; choiceId?: string },
   state: S,
-  ctx: FlowContext,
+  _ctx: FlowContext,
   list: CustomerOption[],
   errorKey: string,
 ): Promise<TakeResult<S>> => {

@@ -1,6 +1,8 @@
+import { careMessages } from "./care";
 import { commandMessages } from "./commands";
 import { commonMessages } from "./common";
 import { errorMessages } from "./errors";
+import { expenseMessages } from "./expense";
 import { jobMessages } from "./jobs";
 import { notifyMessages } from "./notify";
 import { stockMessages } from "./stock";
@@ -21,6 +23,8 @@ export const catalogParts: Messages[] = [
   notifyMessages,
   jobMessages,
   errorMessages,
+  careMessages,
+  expenseMessages,
 ];
 
 const catalog: Messages = Object.assign({}, ...catalogParts);

@@ -1,0 +1,280 @@
+import { localDate, monthOf } from "../../domain/dates";
+import { EXPENSE_CATEGORIES } from "../../domain/expenses/expense-rules";
+import { formatCny } from "../../domain/money";
+import { budgetUse } from "../../services/budgets";
+import { defineFlow, type FlowContext, type Step } from "../flow";
+import { parseAmount } from "../understand/amounts";
+import { takeAmount, takeCategory, takeInvoice, takeWhen } from "../understand/extract";
+import { dayChoices, readDate } from "./pick";
+
+export interface ExpenseDraft {
+  kind?: "reimbursement" | "pre_approval";
+  category?: (typeof EXPENSE_CATEGORIES)[number];
+  amountCny?: number;
+  date?: string;
+  description?: string;
+  invoiceNo?: string;
+  attendees?: string[];
+  receiptIds?: string[];
+  receiptAsked?: boolean;
+}
+
+const actorOf = (ctx: FlowContext) => ({ id: ctx.user.id, role: ctx.user.role, via: ctx.via });
+
+/** "报销 餐费 320元 昨天 发票12345678 招待王主任": every slot the line names. */
+const absorb = async (text: string, s: ExpenseDraft, ctx: FlowContext): Promise<ExpenseDraft> => {
+  const next = { ...s };
+  let rest = text;
+  const inv = takeInvoice(rest);
+  rest = inv.text;
+  if (inv.value) next.invoiceNo = inv.value;
+  const w = takeWhen(rest, { now: ctx.now, timeZone: ctx.timeZone, dotted: false });
+  rest = w.text;
+  if (w.value) next.date = w.value.date;
+  const cat = takeCategory(rest);
+  rest = cat.text;
+  if (cat.value) next.category = cat.value;
+  const amt = takeAmount(rest, true);
+  rest = amt.text;
+  if (amt.value) next.amountCny = amt.value;
+  const description = rest.replace(/\s+/g, " ").trim();
+  if (description && !next.description) next.description = description.slice(0, 500);
+  return next;
+};
+
+const choiceStep = <K extends "kind" | "category">(
+  key: K,
+  label: string,
+  ask: string,
+  values: readonly string[],
+  prefix: string,
+): Step<ExpenseDraft> => ({
+  label,
+  missing: (s) => !s[key],
+  show: (s, ctx) => (s[key] ? ctx.t(`${prefix}.${s[key]}`) : null),
+  ask: (_s, ctx) => ({
+    text: ctx.t(ask),
+    choices: values.map((v) => ({ id: `${key}:${v}`, label: ctx.t(`${prefix}.${v}`) })),
+  }),
+  take: (r, s) => {
+    const v = r.choiceId?.startsWith(`${key}:`)
+      ? r.choiceId.slice(key.length + 1)
+      : key === "category" && r.text
+        ? takeCategory(r.text).value
+        : undefined;
+    return v && values.includes(v)
+      ? { ok: true, state: { ...s, [key]: v } }
+      : { ok: false, key: "common.not_understood", params: { hint: "" } };
+  },
+  clear: (s) => ({ ...s, [key]: undefined }),
+});
+
+const amountStep: Step<ExpenseDraft> = {
+  label: "expense.amount",
+  missing: (s) => s.amountCny === undefined,
+  show: (s) => (s.amountCny !== undefined ? formatCny(s.amountCny) : null),
+  ask: (_s, ctx) => ({ text: ctx.t("expense.ask_amount") }),
+  take: (r, s) => {
+    const n = r.text ? (parseAmount(r.text) ?? takeAmount(r.text, true).value) : undefined;
+    return n && n > 0
+      ? { ok: true, state: { ...s, amountCny: n } }
+      : { ok: false, key: "expense.bad_amount", params: { text: r.text ?? "" } };
+  },
+  clear: (s) => ({ ...s, amountCny: undefined }),
+};
+
+const dateStep: Step<ExpenseDraft> = {
+  label: "expense.date",
+  missing: (s) => !s.date,
+  show: (s) => s.date ?? null,
+  ask: (_s, ctx) => ({ text: ctx.t("expense.ask_date"), choices: dayChoices(ctx) }),
+  take: (r, s, ctx) => {
+    const d = readDate(r, ctx, s.kind === "pre_approval" ? "future" : "past");
+    return d
+      ? { ok: true, state: { ...s, date: d.date } }
+      : { ok: false, key: "expense.bad_date", params: { text: r.text ?? "" } };
+  },
+  clear: (s) => ({ ...s, date: undefined }),
+};
+
+const textStep = (
+  key: "description" | "invoiceNo",
+  label: string,
+  ask: string,
+  required: (s: ExpenseDraft) => boolean,
+  valid: (v: string) => boolean,
+  bad: string,
+): Step<ExpenseDraft> => ({
+  label,
+  optional: key === "description",
+  missing: (s) => required(s) && !s[key],
+  show: (s) => s[key] ?? null,
+  ask: (_s, ctx) => ({ text: ctx.t(ask) }),
+  take: (r, s) => {
+    const raw = key === "invoiceNo" ? (takeInvoice(r.text ?? "").value ?? r.text?.trim()) : r.text?.trim();
+    return raw && valid(raw)
+      ? { ok: true, state: { ...s, [key]: raw.slice(0, 500) } }
+      : { ok: false, key: bad };
+  },
+  clear: (s) => ({ ...s, [key]: undefined }),
+});
+
+const attendeesStep: Step<ExpenseDraft> = {
+  label: "expense.attendees",
+  missing: (s) => s.category === "hospitality" && !s.attendees?.length,
+  show: (s) => (s.attendees?.length ? s.attendees.join("、") : null),
+  ask: (_s, ctx) => ({ text: ctx.t("expense.ask_attendees") }),
+  take: (r, s) => {
+    const names = (r.text ?? "")
+      .split(/[,，、;；\n]+/)
+      .map((n) => n.trim())
+      .filter(Boolean)
+      .slice(0, 50);
+    return names.length
+      ? { ok: true, state: { ...s, attendees: names } }
+      : { ok: false, key: "common.empty" };
+  },
+  clear: (s) => ({ ...s, attendees: undefined }),
+};
+
+const receiptStep: Step<ExpenseDraft> = {
+  label: "expense.receipt",
+  missing: (s) => s.kind === "reimbursement" && !s.receiptAsked,
+  show: (s, ctx) =>
+    s.receiptAsked ? ctx.t(s.receiptIds?.length ? "expense.receipt_saved" : "expense.receipt_skipped") : null,
+  ask: (_s, ctx) => ({
+    text: ctx.t("expense.ask_receipt"),
+    choices: [{ id: "receipt:skip", label: ctx.t("common.skip") }],
+  }),
+  take: async (r, s, ctx) => {
+    if (r.attachment) {
+      const stored = await ctx.services.receipts.store(r.attachment.bytes, actorOf(ctx));
+      if (!stored.ok)
+        return { ok: false, key: stored.error.messageKey, params: stored.error.params ?? undefined };
+      return {
+        ok: true,
+        state: { ...s, receiptIds: [...(s.receiptIds ?? []), stored.value.id], receiptAsked: true },
+      };
+    }
+    const skip = r.choiceId === "receipt:skip" || /^(跳过|skip|无|没有|no)$/i.test(r.text?.trim() ?? "");
+    return skip
+      ? { ok: true, state: { ...s, receiptAsked: true } }
+      : { ok: false, key: "expense.ask_receipt" };
+  },
+  clear: (s) => ({ ...s, receiptIds: undefined, receiptAsked: undefined }),
+};
+
+const budgetLine = async (s: ExpenseDraft, ctx: FlowContext) => {
+  if (!s.category || !s.date) return null;
+  const use = await budgetUse(ctx.services.database.db, ctx.user.id, monthOf(s.date), s.category);
+  return use ? formatCny(use.budget.amountCny - use.committedCny) : ctx.t("common.none");
+};
+
+export const expenseFlow = defineFlow<ExpenseDraft>({
+  id: "expense",
+  version: 1,
+  title: "flow.expense",
+  initial: () => ({}),
+  order: ["kind", "category", "amount", "date", "invoiceNo", "attendees", "receipt", "description", "budget"],
+  absorb,
+  steps: {
+    kind: choiceStep("kind", "expense.kind", "expense.ask_kind", ["reimbursement", "pre_approval"], "kind"),
+    category: choiceStep(
+      "category",
+      "expense.category",
+      "expense.ask_category",
+      EXPENSE_CATEGORIES,
+      "category",
+    ),
+    amount: amountStep,
+    date: dateStep,
+    invoiceNo: textStep(
+      "invoiceNo",
+      "expense.invoice",
+      "expense.ask_invoice",
+      (s) => s.kind === "reimbursement",
+      (v) => /^[A-Za-z0-9-]{6,}$/.test(v),
+      "expense.bad_invoice",
+    ),
+    attendees: attendeesStep,
+    receipt: receiptStep,
+    description: textStep(
+      "description",
+      "expense.description",
+      "expense.ask_description",
+      () => false,
+      (v) => v.length > 0,
+      "common.empty",
+    ),
+    // Shown in the summary so the rep sees the remaining budget before confirming; never asked.
+    budget: {
+      label: "expense.budget_left",
+      optional: true,
+      missing: () => false,
+      show: budgetLine,
+      ask: () => ({ text: "" }),
+      take: (_r, s) => ({ ok: true, state: s }),
+      clear: (s) => s,
+    },
+  },
+  complete: async (s, ctx) => {
+    const result = await ctx.services.expenses.create(
+      {
+        repId: ctx.user.id,
+        kind: s.kind!,
+        category: s.category!,
+        amountCny: s.amountCny!,
+        date: s.date ?? localDate(ctx.now, ctx.timeZone),
+        description: s.description ?? null,
+        invoiceNo: s.invoiceNo ?? null,
+        attendees: s.attendees ?? [],
+        receiptIds: s.receiptIds ?? [],
+      },
+      actorOf(ctx),
+    );
+    if (!result.ok)
+      return {
+        ok: false,
+        key: result.error.messageKey,
+        params: result.error.params ?? undefined,
+        step: STEP_OF[result.error.field ?? ""] ?? STEP_OF[result.error.messageKey],
+      };
+    const e = result.value;
+    const first = e.approvals.find((a) => a.status === "pending");
+    const approver = first
+      ? ((
+          await ctx.services.database.db.query.users.findFirst({
+            where: (u, { eq }) => eq(u.id, first.approverId),
+          })
+        )?.name ?? "")
+      : "";
+    const replies = [
+      {
+        text: ctx.t("expense.saved", {
+          ref: e.ref,
+          category: ctx.t(`category.${e.category}`),
+          amount: e.amountCny.toFixed(2),
+          approver,
+        }),
+      },
+    ];
+    for (const w of e.warnings) replies.push({ text: ctx.t(`warning.${w}`) });
+    if (e.remainingCny !== undefined && e.remainingCny !== null)
+      replies.push({ text: `${ctx.t("expense.budget_left")}：${formatCny(e.remainingCny)}` });
+    return { ok: true, replies };
+  },
+});
+
+/** Which question to ask again when the use case refuses a field. */
+const STEP_OF: Record<string, string> = {
+  invoiceNo: "invoiceNo",
+  amountCny: "amount",
+  attendees: "attendees",
+  date: "date",
+  "expense.invoice_used": "invoiceNo",
+  "expense.invoice_required": "invoiceNo",
+  "expense.over_budget": "amount",
+  "expense.over_per_head_cap": "attendees",
+  "expense.attendees_required": "attendees",
+  "expense.invalid_amount": "amount",
+};
