@@ -18,7 +18,7 @@ export const careMessages = {
   "care.salutation": ["尊敬的{name}{title}", "Dear {title} {name}"],
   "care.sms": [
     "{salutation}：祝您{wishes}，身体健康，阖家幸福！{rep}敬上。",
-    "{salutation}, {wishes}! Wishing you and your family good health. {rep}",
+    "{salutation}, {wishes}! Wishing you and your family good health. Best regards, {rep}.",
   ],
   // The carriers require the Chinese line even in an English text (Chinese numbers).
   "care.sms_opt_out": ["拒收请回复R", "Reply R to opt out. 拒收请回复R"],
