@@ -4,12 +4,15 @@ import { createApp } from "./api/app";
 import type { AppEnv } from "./api/auth";
 import { chatRoutes } from "./api/routes/chat";
 import { jobRoutes } from "./api/routes/jobs";
+import { optOutRoutes } from "./api/routes/opt-out";
 import type { PlatformFactory } from "./bot/module";
 import type { Config } from "./config";
 import { createConversations } from "./conversations";
 import type { Database } from "./db/client";
 import { createEventBus } from "./lib/events";
 import { createConsoleChannel } from "./notify/channels/console";
+import { createEmailChannel } from "./notify/channels/email";
+import { createSmsChannel } from "./notify/channels/sms";
 import type { Outbox } from "./notify/outbox";
 import { createOutbox } from "./notify/outbox";
 import type { Channel } from "./notify/types";
@@ -38,6 +41,21 @@ export const compose = (config: Config, database: Database, log: Logger, opts: C
   const modules = (opts.platforms ?? []).map((make) =>
     make({ config, services, engine, log, outbox: () => outboxRef! }),
   );
+  // Email and SMS for customer messages; a test may bring its own channels instead.
+  const email = opts.channels
+    ? null
+    : createEmailChannel({
+        smtpUrl: config.smtpUrl,
+        mailFrom: config.mailFrom,
+        dataDir: config.dataDir,
+        publicUrl: config.publicUrl,
+        appSecret: services.appSecret,
+        log,
+      });
+  const delivery: Channel[] = opts.channels ?? [
+    email!,
+    createSmsChannel({ ...config.sms, dataDir: config.dataDir, log }),
+  ];
   const outbox = createOutbox({
     database,
     settings: services.settings,
@@ -63,9 +81,14 @@ export const compose = (config: Config, database: Database, log: Logger, opts: C
   apiRoutes.push({ path: "/jobs", router: jobRoutes(deps, jobs) });
   const app = createApp(deps, {
     apiRoutes,
-    publicRoutes: modules.flatMap((m) => (m.router ? [{ path: m.router.path, router: m.router.app }] : [])),
+    publicRoutes: [
+      { path: "/", router: optOutRoutes(deps) },
+      ...modules.flatMap((m) => (m.router ? [{ path: m.router.path, router: m.router.app }] : [])),
+    ],
   });
-  return { app, services, engine, outbox, events, platforms, modules, deps, jobs };
+  /** Stops what holds connections open (the SMTP pool); the caller stops the outbox first. */
+  const close = () => email?.close();
+  return { app, services, engine, outbox, events, platforms, modules, deps, jobs, close };
 };
 
 export type Composition = ReturnType<typeof compose>;

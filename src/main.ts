@@ -26,7 +26,7 @@ const main = async () => {
   const database = await openDatabase(config.databaseUrl, config.databaseAuthToken);
   const appSecret = resolveAppSecret(config);
   const generatedToken = await ensureAdminToken(database, config);
-  const { app, outbox, modules, jobs } = compose(config, database, log, {
+  const { app, outbox, modules, jobs, close } = compose(config, database, log, {
     appSecret,
     platforms: platformsFor(config),
   });
@@ -70,6 +70,7 @@ const main = async () => {
     await cron?.stop();
     for (const m of modules) await m.stop().catch(() => {});
     await outbox.stop();
+    close();
     database.close();
     process.exit(0);
   };

@@ -1,5 +1,7 @@
 import type { Logger } from "pino";
+import { addDays, localDate } from "../domain/dates";
 import type { Services } from "../services";
+import { loadWorkingDayCalendar } from "../services/calendar";
 import { approvalAction, approvalsListCommand, decideByTextCommand } from "./commands/approvals";
 import { customersCommand } from "./commands/customers";
 import { bindCommand, skipCommand, skipCustomer } from "./commands/misc";
@@ -36,7 +38,27 @@ const actions = async (id: string, ctx: FlowContext): Promise<CommandResult | nu
       ? skipCustomer(ctx, customer.id, skip[2], customer.name)
       : { replies: [{ text: ctx.t("customer.not_found") }] };
   }
+  const plan = /^plan:visit:([\w-]+)$/.exec(id);
+  if (plan) return planVisit(ctx, plan[1]);
   return approvalAction(id, ctx);
+};
+
+/** "Plan a visit" on an alert: a temporary plan on the next working day, morning. */
+const planVisit = async (ctx: FlowContext, customerId: string): Promise<CommandResult> => {
+  const customer = await ctx.lookups.customer(customerId);
+  if (!customer) return { replies: [{ text: ctx.t("customer.not_found") }] };
+  const calendar = await loadWorkingDayCalendar(ctx.services);
+  let date = addDays(localDate(ctx.now, ctx.timeZone), 1);
+  while (!calendar.isWorkingDay(date)) date = addDays(date, 1);
+  const r = await ctx.services.plans.create(
+    { repId: ctx.user.id, customerId, date, slot: "am", status: "temporary", productIds: [] },
+    { id: ctx.user.id, role: ctx.user.role, via: ctx.via },
+  );
+  return {
+    replies: [
+      { text: r.ok ? ctx.t("plan.created", { name: customer.name, date }) : ctx.t(r.error.messageKey) },
+    ],
+  };
 };
 
 /** Every flow, command and global action, wired into one engine the platforms share. */

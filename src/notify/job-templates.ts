@@ -59,6 +59,66 @@ const followUps = (d: Data, t: T): Reply => {
   };
 };
 
+const churnAlert = (d: Data, t: T): Reply => {
+  const name = str(d.name);
+  const key =
+    d.type === "churn_decline"
+      ? "job.churn_decline"
+      : d.level === "upgraded"
+        ? "job.churn_upgraded"
+        : "job.churn_overdue";
+  const previous = Number(d.previous90Cny ?? 0);
+  const last = Number(d.last90Cny ?? 0);
+  const text = t(key, {
+    name,
+    last: d.type === "churn_decline" ? last.toFixed(2) : str(d.lastPurchase),
+    cycle: str(d.cycleDays),
+    silence: str(d.silenceDays),
+    previous: previous.toFixed(2),
+    pct: previous > 0 ? Math.round((last / previous) * 100) : 0,
+  });
+  return {
+    text: `${t("job.churn_title")}\n${text}`,
+    choices: [{ id: `plan:visit:${str(d.customerId)}`, label: t("job.plan_visit", { name }).slice(0, 75) }],
+  };
+};
+
+const carePreview = (d: Data, t: T): Reply => {
+  const items = list(d.items);
+  const date = str(d.date);
+  return {
+    text: [
+      t("job.care_preview_title", { date }),
+      ...items.map((i, n) =>
+        t("job.care_preview_item", {
+          n: n + 1,
+          name: str(i.name),
+          occasions: list(i.occasions)
+            .map((o) => t(`occasion.${String(o)}`))
+            .join("、"),
+          channel: t(`channel.${str(i.channel)}`),
+        }),
+      ),
+      t("job.care_preview_hint"),
+    ].join("\n"),
+    choices: items.slice(0, 25).map((i) => ({
+      id: `care:skip:${str(i.customerId)}:${date}`,
+      label: t("job.care_skip", { name: str(i.name) }).slice(0, 75),
+    })),
+  };
+};
+
+const managerDigest = (d: Data, t: T): Reply => ({
+  text: [
+    t("job.digest_title", { from: str(d.from), to: str(d.to) }),
+    ...list(d.reps).map((r) =>
+      t("job.digest_rep", { name: str(r.name), calls: Number(r.calls), days: Number(r.days) }),
+    ),
+    t("job.digest_approvals", { count: Number(d.approvalsWaiting) }),
+    t("job.digest_churn", { count: Number(d.openChurn) }),
+  ].join("\n"),
+});
+
 /** The scheduler's chat messages by template name. */
 export const jobTemplates: Record<string, (d: Data, t: T) => Reply> = {
   daily_plan: dailyPlan,
@@ -66,4 +126,7 @@ export const jobTemplates: Record<string, (d: Data, t: T) => Reply> = {
     text: t("job.team_plan", { date: str(d.date), reps: Number(d.reps), visits: Number(d.visits) }),
   }),
   follow_up_reminder: followUps,
+  churn_alert: churnAlert,
+  care_preview: carePreview,
+  manager_digest: managerDigest,
 };

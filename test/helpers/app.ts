@@ -101,6 +101,7 @@ export const startTestServer = async (
     composition,
     close: async () => {
       await composition.outbox.stop();
+      composition.close();
       await new Promise<void>((r) => server.close(() => r()));
       cleanup();
     },

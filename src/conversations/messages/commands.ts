@@ -12,6 +12,10 @@ export const commandMessages = {
   "plan.reason.due": ["本月待访", "due this month"],
   "plan.item": ["{n}. [{slot}] {name}（{cls}{reasons}）", "{n}. [{slot}] {name} ({cls}{reasons})"],
   "plan.log_hint": ["点选客户即可记录拜访。", "Tap a customer to log the visit."],
+  "plan.created": [
+    "📌 已把 {name} 加入 {date} 上午的拜访计划。",
+    "📌 {name} is in your plan for {date} (AM).",
+  ],
   "plan.log": ["记录 {name}", "Log {name}"],
   "customers.title": ["找到 {count} 位客户：", "{count} customers found:"],
   "customers.none": ["没有找到「{query}」。", "No customer matches “{query}”."],

@@ -1,0 +1,92 @@
+import { and, eq, inArray, isNull } from "drizzle-orm";
+import { alerts, customers, users } from "../../db/schema";
+import { churnRecipients } from "../../domain/churn/churn";
+import type { OutboxMessage } from "../../notify/types";
+import { loadChurnSettings, loadChurnUsers } from "../../services/churn-data";
+import { defineJob, type JobContext } from "../job";
+import { chatMessage, userRecipient } from "../recipients";
+
+type Notice = {
+  alertId: string;
+  customerId: string;
+  name: string;
+  type: string;
+  level: string;
+  openedOn: string;
+  data: Record<string, unknown>;
+};
+
+/** Per run: who hears about which open episode (computed once, read per recipient). */
+const noticesByRun = new WeakMap<JobContext, Map<string, Notice[]>>();
+
+const notices = async (ctx: JobContext) => {
+  const cached = noticesByRun.get(ctx);
+  if (cached) return cached;
+  const { db } = ctx.services.database;
+  const rows = await db
+    .select({ alert: alerts, name: customers.name, ownerId: customers.ownerId, managerId: users.managerId })
+    .from(alerts)
+    .innerJoin(customers, eq(customers.id, alerts.customerId))
+    .innerJoin(users, eq(users.id, customers.ownerId))
+    .where(and(isNull(alerts.closedAt), inArray(alerts.type, ["churn_overdue", "churn_decline"])));
+  const settings = await loadChurnSettings(ctx.services.settings);
+  const people = await loadChurnUsers(db);
+  const byUser = new Map<string, Notice[]>();
+  for (const r of rows) {
+    const level = r.alert.level === "upgraded" ? "upgraded" : "overdue";
+    for (const to of churnRecipients(
+      { ownerId: r.ownerId, ownerManagerId: r.managerId },
+      r.alert.type === "churn_overdue" ? level : null,
+      settings,
+      people,
+    )) {
+      const list = byUser.get(to.userId) ?? [];
+      list.push({
+        alertId: r.alert.id,
+        customerId: r.alert.customerId,
+        name: r.name,
+        type: r.alert.type,
+        level: r.alert.level ?? "overdue",
+        openedOn: r.alert.openedOn,
+        data: r.alert.data,
+      });
+      byUser.set(to.userId, list);
+    }
+  }
+  noticesByRun.set(ctx, byUser);
+  return byUser;
+};
+
+/**
+ * 09:00 on working days: opens, upgrades and closes episodes for the date, then tells each
+ * recipient about every open episode once per level — the dedupe key carries the episode's
+ * start and level, so an episode is not repeated daily and an upgrade is told once.
+ */
+export const churnAlertsJob = defineJob({
+  name: "churn-alerts",
+  at: { "": "09:00" },
+  workingDaysOnly: true,
+  prepare: async ({ services, date }) => {
+    const run = await services.churn.evaluate(date);
+    return { opened: run.opened.length, upgraded: run.upgraded.length, closed: run.closed };
+  },
+  recipients: async (ctx) => [...(await notices(ctx)).keys()].sort(),
+  itemFor: async (ctx, userId) => {
+    const user = await userRecipient(ctx.services, userId);
+    if (!user) return null;
+    const messages: OutboxMessage[] = ((await notices(ctx)).get(userId) ?? []).map((n) =>
+      chatMessage(
+        user,
+        "churn_alert",
+        { customerId: n.customerId, name: n.name, type: n.type, level: n.level, ...n.data },
+        {
+          purpose: `churn-${n.type === "churn_decline" ? "decline" : "overdue"}`,
+          subject: n.customerId,
+          date: n.openedOn,
+          slot: n.level,
+        },
+      ),
+    );
+    return { recipientId: userId, messages };
+  },
+});
