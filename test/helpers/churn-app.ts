@@ -1,18 +1,8 @@
-import type { AddressInfo } from "node:net";
-import { join } from "node:path";
-import { serve } from "@hono/node-server";
-import { createApp } from "../../src/api/app";
-import { alertRoutes } from "../../src/api/routes/alerts";
-import { privacyRoutes } from "../../src/api/routes/privacy";
-import { moneyReportRoutes } from "../../src/api/routes/reports-money";
-import { compose } from "../../src/compose";
-import { loadConfig } from "../../src/config";
 import type { Database } from "../../src/db/client";
 import { newId, nowIso } from "../../src/db/ids";
 import { customers, importBatches, products, purchases } from "../../src/db/schema";
-import { createLogger } from "../../src/lib/log";
 import type { Services } from "../../src/services";
-import { tempDatabase } from "./app";
+import { startTestServer } from "./app";
 
 export interface ChurnServer {
   database: Database;
@@ -30,55 +20,22 @@ export interface ChurnServer {
   close: () => Promise<void>;
 }
 
-/** The real app with this area's routes mounted the way app.ts is to mount them, on a fixed clock. */
+/** The real app on a fixed clock (its alerts, reports and privacy routes included). */
 export const startChurnServer = async (now: () => Date): Promise<ChurnServer> => {
-  const { dir, database, cleanup } = await tempDatabase();
-  const config = loadConfig({ NODE_ENV: "test", LOG_LEVEL: "silent" }, join(dir, "data"));
-  const composition = compose(config, database, createLogger("silent"), { now });
-  const deps = composition.deps;
-  const app = createApp(deps, {
-    apiRoutes: [
-      { path: "/alerts", router: alertRoutes(deps) },
-      { path: "/reports", router: moneyReportRoutes(deps) },
-      { path: "/customers", router: privacyRoutes(deps) },
-    ],
-  });
-  const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
-  await new Promise<void>((r) => server.once("listening", () => r()));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const request = async (method: string, path: string, token?: string, body?: unknown) => {
-    const res = await fetch(url + path, {
-      method,
-      headers: {
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body !== undefined ? { "content-type": "application/json" } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {}
-    return { status: res.status, body: parsed as any };
-  };
+  const server = await startTestServer({}, { now });
   return {
-    database,
-    services: composition.services,
-    request,
+    database: server.database,
+    services: server.composition.services,
+    request: server.request,
     raw: async (path, token) => {
-      const res = await fetch(url + path, { headers: { authorization: `Bearer ${token}` } });
+      const res = await fetch(server.url + path, { headers: { authorization: `Bearer ${token}` } });
       return {
         status: res.status,
         bytes: Buffer.from(await res.arrayBuffer()),
         contentType: res.headers.get("content-type"),
       };
     },
-    close: async () => {
-      await composition.outbox.stop();
-      await new Promise<void>((r) => server.close(() => r()));
-      cleanup();
-    },
+    close: server.close,
   };
 };
 

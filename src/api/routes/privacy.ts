@@ -1,11 +1,9 @@
 import { eq } from "drizzle-orm";
 import { type Context, Hono } from "hono";
 import { customers } from "../../db/schema";
-import { createPrivacyService } from "../../services/privacy";
-import { type AppEnv, canSee, requireRole, visibleUserIds } from "../auth";
+import { type AppEnv, apiActor, canSee, requireRole, visibleUserIds } from "../auth";
 import type { ApiDeps } from "../deps";
 import { forbidden, notFound } from "../errors";
-import { serviceActorOf } from "./segments";
 
 /**
  * `GET /api/customers/{id}/export` and `POST /api/customers/{id}/erase` (DOMAIN.md §9),
@@ -14,7 +12,7 @@ import { serviceActorOf } from "./segments";
  */
 export const privacyRoutes = (deps: ApiDeps) => {
   const { db } = deps.database;
-  const privacy = createPrivacyService(deps.services);
+  const privacy = deps.services.privacy;
   const app = new Hono<AppEnv>();
   const allowed = requireRole("admin", "manager");
 
@@ -41,7 +39,7 @@ export const privacyRoutes = (deps: ApiDeps) => {
   app.post("/:id/erase", allowed, async (c) => {
     const id = c.req.param("id");
     await checkScope(c, id);
-    const result = await privacy.eraseCustomer(id, serviceActorOf(c));
+    const result = await privacy.eraseCustomer(id, apiActor(c.get("actor")));
     if (!result.ok) throw notFound("customer");
     return c.json(result.value);
   });

@@ -3,19 +3,13 @@ import { type Context, Hono } from "hono";
 import { customers } from "../../db/schema";
 import { formatInstant } from "../../domain/dates";
 import { coveragePut, segmentPut } from "../../schemas/field";
-import type { Actor as ServiceActor } from "../../services/context";
 import { createCoverageService } from "../../services/coverage";
 import { createSegmentService } from "../../services/segments";
-import { type AppEnv, canSee, requireRole, writableUserIds } from "../auth";
+import { type AppEnv, apiActor, canSee, requireRole, writableUserIds } from "../auth";
 import type { ApiDeps } from "../deps";
 import { forbidden, notFound } from "../errors";
 import { jsonBody } from "../validate";
 import { fieldApiError } from "./field-errors";
-
-export const serviceActorOf = (c: Context<AppEnv>): ServiceActor => {
-  const a = c.get("actor");
-  return { id: a.id, role: a.role, via: "api" };
-};
 
 /**
  * Doctor segments and account coverage, mounted at `/api/customers` beside the customer
@@ -46,7 +40,7 @@ export const segmentRoutes = (deps: ApiDeps) => {
     const { id, productId } = c.req.param();
     await checkWritable(c, id);
     const input = await jsonBody(c, segmentPut);
-    const result = await segmentService.put(id, productId, input, serviceActorOf(c));
+    const result = await segmentService.put(id, productId, input, apiActor(c.get("actor")));
     if (!result.ok) throw fieldApiError(result.error);
     return c.json(result.value);
   });
@@ -55,7 +49,7 @@ export const segmentRoutes = (deps: ApiDeps) => {
     const { id, productId } = c.req.param();
     await checkWritable(c, id);
     const input = await jsonBody(c, coveragePut);
-    const result = await coverageService.put(id, productId, input, serviceActorOf(c));
+    const result = await coverageService.put(id, productId, input, apiActor(c.get("actor")));
     if (!result.ok) throw fieldApiError(result.error);
     const v = result.value;
     return c.json({ ...v, updatedAt: formatInstant(new Date(v.updatedAt), ctx.timeZone) });

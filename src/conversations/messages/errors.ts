@@ -26,6 +26,8 @@ export const errorMessages = {
     "Approvals can only be decided by the approver themself.",
   ],
   "budget.rep_not_found": ["没有这位代表。", "No such rep."],
+  "segment.not_a_doctor": ["只有医生有产品分级。", "Segments are for doctors only."],
+  "coverage.not_an_account": ["覆盖只适用于医院和药店。", "Coverage is for hospitals and pharmacies only."],
   "coverage.reason_required": ["未进院/未铺货时请写明原因。", "Give the reason the product is not listed."],
   "covisit.not_manager": [
     "只有该代表的上级经理可以评分。",
