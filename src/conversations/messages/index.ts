@@ -5,6 +5,7 @@ import { errorMessages } from "./errors";
 import { expenseMessages } from "./expense";
 import { jobMessages } from "./jobs";
 import { notifyMessages } from "./notify";
+import { slackMessages } from "./slack";
 import { stockMessages } from "./stock";
 import type { Locale, Messages } from "./types";
 import { visitMessages } from "./visit";
@@ -21,6 +22,7 @@ export const catalogParts: Messages[] = [
   stockMessages,
   commandMessages,
   notifyMessages,
+  slackMessages,
   jobMessages,
   errorMessages,
   careMessages,
