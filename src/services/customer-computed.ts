@@ -5,7 +5,6 @@ import type { CustomerRow } from "../db/repos/customers";
 import type { SettingsStore } from "../db/repos/settings";
 import { coverage, segments } from "../db/schema";
 import {
-  defaultPharmacyThresholds,
   gradeHospital,
   gradePharmacy,
   type HospitalGrade,
@@ -15,9 +14,7 @@ import {
 } from "../domain/customers/grades";
 import {
   classifySegment,
-  defaultSegmentGrid,
   doctorTarget,
-  isValidGrid,
   type Scale,
   type SegmentClass,
   type SegmentGrid,
@@ -62,33 +59,12 @@ export const segmentView = (
   };
 };
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
-const firstNumber = (...vs: unknown[]) => vs.find((v): v is number => typeof v === "number");
-
-/** The stored grid, or the default when a stored one no longer validates. */
-export const loadGrid = async (settings: SettingsStore): Promise<SegmentGrid> => {
-  const grid: unknown = await settings.get("segment.grid");
-  return isValidGrid(grid) ? grid : defaultSegmentGrid;
-};
-
-export const loadHospitalThresholds = async (settings: SettingsStore): Promise<HospitalThresholds> =>
+/** The grid and thresholds as settings (the store validates them and falls back to defaults). */
+export const loadGrid = (settings: SettingsStore): Promise<SegmentGrid> => settings.get("segment.grid");
+export const loadHospitalThresholds = (settings: SettingsStore): Promise<HospitalThresholds> =>
   settings.get("grade.hospital");
-
-/**
- * The pharmacy setting has been stored as `{storeMonthlyCny, ourMonthlyCny}` and as the
- * domain's `{storeMonthlySalesCny, ourMonthlySalesCny}`; either reads the same.
- */
-export const loadPharmacyThresholds = async (settings: SettingsStore): Promise<PharmacyThresholds> => {
-  const v: unknown = await settings.get("grade.pharmacy");
-  const r = isRecord(v) ? v : {};
-  return {
-    storeMonthlySalesCny:
-      firstNumber(r.storeMonthlySalesCny, r.storeMonthlyCny) ??
-      defaultPharmacyThresholds.storeMonthlySalesCny,
-    ourMonthlySalesCny:
-      firstNumber(r.ourMonthlySalesCny, r.ourMonthlyCny) ?? defaultPharmacyThresholds.ourMonthlySalesCny,
-  };
-};
+export const loadPharmacyThresholds = (settings: SettingsStore): Promise<PharmacyThresholds> =>
+  settings.get("grade.pharmacy");
 
 type GradedRow = Pick<
   CustomerRow,
