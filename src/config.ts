@@ -174,3 +174,6 @@ export const loadConfig = (env: Record<string, string | undefined>, dataDir = "d
     logLevel: c.LOG_LEVEL,
   };
 };
+
+/** The process's own environment: the one place the app reads `process.env`. */
+export const loadConfigFromEnv = (dataDir?: string): Config => loadConfig(process.env, dataDir);

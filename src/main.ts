@@ -1,20 +1,23 @@
 import { serve } from "@hono/node-server";
 import { ensureAdminToken, resolveAppSecret } from "./bootstrap";
 import type { PlatformFactory } from "./bot/module";
+import { createSlackPlatform } from "./bot/slack";
 import { compose } from "./compose";
-import { type Config, ConfigError, loadConfig } from "./config";
+import { type Config, ConfigError, loadConfigFromEnv } from "./config";
 import { openDatabase } from "./db/client";
 import { createLogger } from "./lib/log";
 import { startCron } from "./scheduler/cron";
 
 /** The chat platforms whose credentials are set. */
-const platformsFor = (_config: Config): PlatformFactory[] => [];
+const platformsFor = (config: Config): PlatformFactory[] => [
+  ...(config.slack.botToken ? [createSlackPlatform] : []),
+];
 
 /** The composition root: config → db → services → platforms → scheduler → http. */
 const main = async () => {
-  let config: ReturnType<typeof loadConfig>;
+  let config: Config;
   try {
-    config = loadConfig(process.env);
+    config = loadConfigFromEnv();
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`${e.message}\n`);

@@ -6,7 +6,7 @@ import { createInterface } from "node:readline";
 import { eq, or } from "drizzle-orm";
 import type { Reply } from "../bot/platform";
 import { compose } from "../compose";
-import { loadConfig } from "../config";
+import { loadConfigFromEnv } from "../config";
 import { openDatabase } from "../db/client";
 import { users } from "../db/schema";
 import { createLogger } from "../lib/log";
@@ -26,7 +26,7 @@ const print = (r: Reply) => {
 };
 
 const main = async () => {
-  const config = loadConfig(process.env);
+  const config = loadConfigFromEnv();
   const who = argValue("--as");
   if (!who) {
     process.stderr.write("usage: npm run chat -- --as <user id or name>\n");

@@ -4,7 +4,7 @@
  */
 import { gte } from "drizzle-orm";
 import { compose } from "../compose";
-import { loadConfig } from "../config";
+import { loadConfigFromEnv } from "../config";
 import { openDatabase } from "../db/client";
 import { outbox } from "../db/schema";
 import { isIsoDate, localDate } from "../domain/dates";
@@ -24,7 +24,7 @@ const fail = (message: string): never => {
 };
 
 const main = async () => {
-  const config = loadConfig(process.env);
+  const config = loadConfigFromEnv();
   const name = process.argv.slice(2).find((a) => !a.startsWith("--") && !/^\d{4}-|^(am|pm)$/.test(a));
   if (!name || !(jobNames as readonly string[]).includes(name)) fail(`unknown job "${name ?? ""}"`);
   const date = arg("--date") ?? localDate(new Date(), config.timeZone);

@@ -2,7 +2,7 @@
  * `npm run seed [-- --date YYYY-MM-DD]`: creates/migrates the database if needed and loads
  * the demo world. Idempotent: a second run with the same date inserts nothing.
  */
-import { loadConfig } from "../config";
+import { loadConfigFromEnv } from "../config";
 import { openDatabase } from "../db/client";
 import { countRows, defaultSeed, type SeedCounts, seedDemo } from "../db/seed";
 import { isIsoDate, localDate } from "../domain/dates";
@@ -29,7 +29,7 @@ const summary = (before: SeedCounts, after: SeedCounts): string => {
 };
 
 const main = async () => {
-  const config = loadConfig(process.env);
+  const config = loadConfigFromEnv();
   const refDate = refDateFrom(process.argv.slice(2), config.timeZone);
   const database = await openDatabase(config.databaseUrl, config.databaseAuthToken);
   try {
