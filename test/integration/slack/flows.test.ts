@@ -79,7 +79,7 @@ describe("Slack: flows in DMs and slash commands, approvals on cards", () => {
     const fields = blocksOf(confirm).filter((b) => b.fields);
     expect(fields.length).toBeGreaterThan(0);
     const ok = buttonsOf(confirm).find((b: any) => b.value === "confirm");
-    expect(ok).toBeTruthy();
+    expect(ok?.action_id).toEqual(expect.any(String));
     const from2 = api.calls.length;
     await app.click("UREP", "DREP", ok.value, ok.action_id);
     await nextPost("DREP", from2);
@@ -214,7 +214,7 @@ describe("Slack: flows in DMs and slash commands, approvals on cards", () => {
       }),
     );
     const told = await nextPost("DREP", 0, (c) => textOf(c).includes(e.ref) && textOf(c).includes("已通过"));
-    expect(told).toBeTruthy();
+    expect(textOf(told)).toContain("已通过");
     const result = await app.database.db.select().from(outbox).where(eq(outbox.template, "approval_result"));
     expect(result.map((x) => x.status)).toEqual(["sent"]);
   });
