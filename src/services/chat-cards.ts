@@ -1,6 +1,6 @@
 import { and, asc, eq } from "drizzle-orm";
 import { newId } from "../db/ids";
-import { chatCards, chatIdentities, users } from "../db/schema";
+import { approvals, chatCards, chatIdentities, users } from "../db/schema";
 import type { ServiceContext } from "./context";
 
 export type CardRow = typeof chatCards.$inferSelect;
@@ -33,6 +33,11 @@ export const createChatCardService = (ctx: Pick<ServiceContext, "database" | "no
     await ctx.database.write((w) => w.insert(chatCards).values(row));
     return row;
   };
+
+  /** Whether an approval still waits for a decision (a card for a decided one is not posted). */
+  const stillPending = async (approvalId: string) =>
+    (await db.select({ status: approvals.status }).from(approvals).where(eq(approvals.id, approvalId)).get())
+      ?.status === "pending";
 
   const cardsFor = (subjectType: string, subjectId: string, platform?: CardPlatform): Promise<CardRow[]> =>
     db
@@ -67,7 +72,7 @@ export const createChatCardService = (ctx: Pick<ServiceContext, "database" | "no
     return user?.slackUserId ?? null;
   };
 
-  return { recordCard, cardsFor, slackAddressOf };
+  return { recordCard, cardsFor, slackAddressOf, stillPending };
 };
 
 export type ChatCardService = ReturnType<typeof createChatCardService>;

@@ -107,6 +107,13 @@ export const createSlackChannel = (o: SlackChannelOptions): Channel => {
     const t = translator((row.locale === "en" ? "en" : "zh-CN") as Locale);
     const { text, blocks } = renderReply(renderChat(row.template, row.locale, row.data), t);
     const delivery = deliveryOf(row.data);
+    // A card still queued when the request got decided elsewhere would show stale buttons.
+    if (
+      row.template === "approval_request" &&
+      typeof row.data.approvalId === "string" &&
+      !(await o.cards.stillPending(row.data.approvalId))
+    )
+      return { ok: true, providerRef: { skipped: "decided before the card went out" } };
     await pace(channel);
     try {
       if (delivery.mode === "update") {
