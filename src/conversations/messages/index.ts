@@ -9,6 +9,7 @@ import { slackMessages } from "./slack";
 import { stockMessages } from "./stock";
 import type { Locale, Messages } from "./types";
 import { visitMessages } from "./visit";
+import { wecomMessages } from "./wecom";
 
 export type { Locale } from "./types";
 
@@ -27,6 +28,7 @@ export const catalogParts: Messages[] = [
   errorMessages,
   careMessages,
   expenseMessages,
+  wecomMessages,
 ];
 
 const catalog: Messages = Object.assign({}, ...catalogParts);
