@@ -1,16 +1,13 @@
-import { serve } from "@hono/node-server";
-import { ensureAdminToken, resolveAppSecret } from "./bootstrap";
 import type { PlatformFactory } from "./bot/module";
-import { createSlackPlatform } from "./bot/slack";
-import { compose } from "./compose";
 import { type Config, ConfigError, loadConfigFromEnv } from "./config";
-import { openDatabase } from "./db/client";
-import { createLogger } from "./lib/log";
-import { startCron } from "./scheduler/cron";
 
-/** The chat platforms whose credentials are set. */
-const platformsFor = (config: Config): PlatformFactory[] => [
-  ...(config.slack.botToken ? [createSlackPlatform] : []),
+/**
+ * The chat platforms whose credentials are set. Their SDKs (Bolt, Wechaty) take seconds to
+ * load, so a platform that is off is never imported.
+ */
+const platformsFor = async (config: Config): Promise<PlatformFactory[]> => [
+  ...(config.slack.botToken ? [(await import("./bot/slack")).createSlackPlatform] : []),
+  ...(config.wechaty.puppet ? [(await import("./bot/wecom")).createWecomPlatform] : []),
 ];
 
 /** The composition root: config → db → services → platforms → scheduler → http. */
@@ -25,13 +22,29 @@ const main = async () => {
     }
     throw e;
   }
+  // Imported after the configuration is known good: a bad variable fails in a blink.
+  const [
+    { serve },
+    { ensureAdminToken, resolveAppSecret },
+    { compose },
+    { openDatabase },
+    { createLogger },
+    { startCron },
+  ] = await Promise.all([
+    import("@hono/node-server"),
+    import("./bootstrap"),
+    import("./compose"),
+    import("./db/client"),
+    import("./lib/log"),
+    import("./scheduler/cron"),
+  ]);
   const log = createLogger(config.logLevel);
   const database = await openDatabase(config.databaseUrl, config.databaseAuthToken);
   const appSecret = resolveAppSecret(config);
   const generatedToken = await ensureAdminToken(database, config);
   const { app, outbox, modules, jobs, close } = compose(config, database, log, {
     appSecret,
-    platforms: platformsFor(config),
+    platforms: await platformsFor(config),
   });
   outbox.start();
 
@@ -57,10 +70,9 @@ const main = async () => {
     out('Use it as "Authorization: Bearer <token>". Lost it? Set ADMIN_TOKEN and restart.');
     out("");
   }
-  out(
-    `slack: ${config.slack.botToken ? "configured" : "off (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)"}`,
-  );
-  out(`wecom: ${config.wechaty.puppet ? "configured" : "off (set WECHATY_PUPPET)"}`);
+  const state = (name: string) => modules.find((m) => m.name === name)?.status();
+  out(`slack: ${state("slack") ?? "off (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)"}`);
+  out(`wecom: ${state("wecom") ?? "off (set WECHATY_PUPPET)"}`);
   out(`scheduler: ${cron ? `on (${config.timeZone})` : "off (SCHEDULER=off)"}`);
   out("No chat platform? Try the bot in this terminal: npm run chat -- --as <user id or name>");
 

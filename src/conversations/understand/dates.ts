@@ -2,7 +2,7 @@
  * Dates and times in free text, resolved against `now` as seen in the user's time zone
  * (the server runs UTC: 明天 at 01:00 Shanghai is the Shanghai date + 1).
  */
-import * as chrono from "chrono-node";
+import { createRequire } from "node:module";
 import { type IsoDate, localDate, localTime } from "../../domain/dates";
 import { DATE_PATTERNS, type DateCtx } from "./date-patterns";
 import { normalize } from "./normalize";
@@ -64,6 +64,13 @@ const OURS = /周|星期|礼拜|天|日|\b(mon|tue|wed|thu|fri|sat|sun)|\b(today
 const RELATIVE =
   /(\d+|[一二两三四五六七八九十]+)\s*(天|周|个?星期|个?月)[以之]?[后前]|\bin\s+\d+\s+(days?|weeks?)\b|\b\d+\s+(days?|weeks?)\s+ago\b/i;
 
+// chrono takes seconds to load and is only the fallback for rare phrases: load it on first use.
+let chronoModule: typeof import("chrono-node") | null = null;
+const chrono = () => {
+  chronoModule ??= createRequire(import.meta.url)("chrono-node") as typeof import("chrono-node");
+  return chronoModule;
+};
+
 /** chrono for what our patterns do not cover (3天后, in 2 weeks, 5 days ago), from the user's wall clock. */
 const chronoFallback = (text: string, opts: WhenOptions): DateHit[] => {
   if (!RELATIVE.test(text)) return [];
@@ -77,7 +84,7 @@ const chronoFallback = (text: string, opts: WhenOptions): DateHit[] => {
     t.hour,
     t.minute,
   );
-  const results = [...chrono.zh.parse(text, ref), ...chrono.en.parse(text, ref)];
+  const results = [...chrono().zh.parse(text, ref), ...chrono().en.parse(text, ref)];
   const r = results.find(
     (x) =>
       x.start.isCertain("day") && RELATIVE.test(x.text) && !OURS.test(x.text.replace(/天[以之]?[后前]/, "")),
