@@ -23,16 +23,30 @@ export interface RunResult {
   error?: string;
 }
 
-const LEASE_MS = 10 * 60_000;
+/** How long a run's claim holds without renewal: a run killed midway frees its claim this soon. */
+const LEASE_MS = 60_000;
+
+export interface JobRunnerOptions {
+  /** The claim's lease; a live run renews it between recipients (tests shorten it). */
+  leaseMs?: number;
+}
 
 /**
  * Runs jobs idempotently per (job, slot, date, recipient): a recipient's mark and its
  * outbox rows go in one batch, so a crash between recipients resumes without duplicates,
  * and a second run (or a second process) skips what is marked. Runs are recorded in
- * `job_runs`; an unfinished run with a live lease keeps other processes off.
+ * `job_runs`; an unfinished run with a live lease keeps other processes off. The lease is
+ * short and renewed while the run goes on, so a run whose process died (kill -9) stops
+ * blocking a restart within a minute instead of for the rest of the slot.
  */
-export const createJobRunner = (services: Services, jobs: JobDefinition[], log: Logger) => {
+export const createJobRunner = (
+  services: Services,
+  jobs: JobDefinition[],
+  log: Logger,
+  opts: JobRunnerOptions = {},
+) => {
   const { database } = services;
+  const leaseMs = opts.leaseMs ?? LEASE_MS;
   const byName = new Map(jobs.map((j) => [j.name, j]));
 
   const claim = async (job: JobName, slot: Slot, date: string, trigger: "cron" | "catch_up" | "manual") => {
@@ -60,11 +74,20 @@ export const createJobRunner = (services: Services, jobs: JobDefinition[], log: 
         date,
         trigger,
         startedAt: now.toISOString(),
-        leaseUntil: new Date(now.getTime() + LEASE_MS).toISOString(),
+        leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
       });
       return id;
     });
   };
+
+  /** Pushes a live run's lease forward from `at`. */
+  const renew = (runId: string, at: number) =>
+    database.write((db) =>
+      db
+        .update(jobRuns)
+        .set({ leaseUntil: new Date(at + leaseMs).toISOString() })
+        .where(and(eq(jobRuns.id, runId), isNull(jobRuns.finishedAt))),
+    );
 
   const finish = (runId: string, counts: Record<string, number>, error?: string) =>
     database.write((db) =>
@@ -123,7 +146,16 @@ export const createJobRunner = (services: Services, jobs: JobDefinition[], log: 
       if (job.prepare) result.counts = await job.prepare(ctx);
       const recipients = await job.recipients(ctx);
       result.recipients = recipients.length;
-      for (const recipientId of recipients) await runItem(job, ctx, recipientId, runId, result);
+      let renewedAt = services.now().getTime();
+      for (const recipientId of recipients) {
+        // Renewed every third of the lease, so a live run never looks dead to another process.
+        const at = services.now().getTime();
+        if (at - renewedAt >= leaseMs / 3) {
+          renewedAt = at;
+          await renew(runId, at);
+        }
+        await runItem(job, ctx, recipientId, runId, result);
+      }
       await finish(runId, {
         ...result.counts,
         recipients: result.recipients,

@@ -149,7 +149,8 @@ export const visitFlow = defineFlow<VisitDraft>({
       show: (s, ctx) => (s.rating ? ctx.t(`rating.${s.rating}`) : null),
       ask: (_s, ctx) => ({
         text: ctx.t("visit.ask_rating"),
-        choices: [7, 6, 5, 4, 3, 2, 1].map((n) => ({ id: `r:${n}`, label: ctx.t(`rating.${n}`) })),
+        // Ascending, so a typed "6" is rating 6 whether read as the value or the choice number.
+        choices: [1, 2, 3, 4, 5, 6, 7].map((n) => ({ id: `r:${n}`, label: ctx.t(`rating.${n}`) })),
       }),
       take: (r, s) => {
         const n = r.choiceId?.startsWith("r:") ? Number(r.choiceId.slice(2)) : ratingOf(r.text);
