@@ -191,7 +191,8 @@ export const createEngine = (opts: EngineOptions) => {
     switch (cmd.intent) {
       case "cancel":
         if (s.status !== "active") return [{ text: ctx.t("common.nothing_to_cancel") }];
-        Object.assign(s, { ...emptySession(s.userId, ctx.now), status: "cancelled" });
+        // Only the flow in progress is dropped: a draft left by an earlier one stays for `continue`.
+        Object.assign(s, { ...emptySession(s.userId, ctx.now), status: "cancelled", draft: s.draft });
         return [{ text: ctx.t("common.cancelled") }];
       case "back": {
         if (s.status !== "active" || !flow) return [{ text: ctx.t("common.nothing_to_cancel") }];
@@ -276,7 +277,7 @@ export const createEngine = (opts: EngineOptions) => {
       return [{ text: ctx.t("common.empty") }, await promptFor(flow, s, ctx)];
     const outcome = await runStep(flow, s, reply, ctx);
     if (outcome.done) {
-      Object.assign(s, { ...emptySession(s.userId, ctx.now), status: outcome.done });
+      Object.assign(s, { ...emptySession(s.userId, ctx.now), status: outcome.done, draft: s.draft });
       return outcome.replies;
     }
     return outcome.replies;

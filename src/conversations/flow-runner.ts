@@ -33,7 +33,7 @@ const confirmPrompt = async (
   ctx: FlowContext,
 ): Promise<Reply> => {
   const offers = flow.order
-    .filter((n) => flow.steps[n].optional && flow.steps[n].missing(data))
+    .filter((n) => flow.steps[n].optional && !flow.steps[n].display && flow.steps[n].missing(data))
     .map((n) => ({ id: `${OPT}${n}`, label: `+ ${ctx.t(flow.steps[n].label)}` }));
   return {
     kind: "confirm",
@@ -56,7 +56,7 @@ const editPrompt = async (
   kind: "choice",
   text: ctx.t("common.edit_which"),
   choices: flow.order
-    .filter((n) => !flow.steps[n].missing(data) || flow.steps[n].optional)
+    .filter((n) => !flow.steps[n].display && (!flow.steps[n].missing(data) || flow.steps[n].optional))
     .map((n) => ({ id: `${OPT}${n}`, label: ctx.t(flow.steps[n].label) })),
 });
 
@@ -98,7 +98,8 @@ export const runStep = async (
   if (s.step === CONFIRM) return atConfirm(flow, s, reply, ctx);
   if (s.step === EDIT) {
     const name = reply.choiceId?.startsWith(OPT) ? reply.choiceId.slice(OPT.length) : undefined;
-    if (!name || !flow.steps[name]) return withError(flow, s, ctx, ctx.t("common.stale_choice"));
+    if (!name || !flow.steps[name] || flow.steps[name].display)
+      return withError(flow, s, ctx, ctx.t("common.stale_choice"));
     return openField(flow, s, name, ctx);
   }
   const step = flow.steps[s.step!];
@@ -127,7 +128,7 @@ const atConfirm = async (
     s.step = EDIT;
     return { replies: [await promptFor(flow, s, ctx)] };
   }
-  if (id?.startsWith(OPT) && flow.steps[id.slice(OPT.length)])
+  if (id?.startsWith(OPT) && flow.steps[id.slice(OPT.length)] && !flow.steps[id.slice(OPT.length)].display)
     return openField(flow, s, id.slice(OPT.length), ctx);
   if (id === "confirm") return finish(flow, s, ctx);
   // Free text at the confirm step adds what it names ("下周二复访") and shows the summary again.

@@ -73,6 +73,8 @@ export interface Step<S> {
   missing(state: S): boolean;
   /** Optional fields are offered at the confirm step, never forced. */
   optional?: boolean;
+  /** Shown in the summary only (a remaining budget): never asked, offered or edited. */
+  display?: boolean;
   /** Shown in the confirm summary; null hides the row. */
   show(state: S, ctx: FlowContext): string | null | Promise<string | null>;
   ask(state: S, ctx: FlowContext): Prompt | Promise<Prompt>;

@@ -21,23 +21,29 @@ export interface ExpenseDraft {
 
 const actorOf = (ctx: FlowContext) => ({ id: ctx.user.id, role: ctx.user.role, via: ctx.via });
 
+/** Bare weekdays point ahead in a request for approval, back in a reimbursement. */
+const datePreference = (s: ExpenseDraft): "past" | "future" =>
+  s.kind === "pre_approval" ? "future" : "past";
+
 /** "报销 餐费 320元 昨天 发票12345678 招待王主任": every slot the line names. */
 const absorb = async (text: string, s: ExpenseDraft, ctx: FlowContext): Promise<ExpenseDraft> => {
   const next = { ...s };
-  let rest = text;
-  const inv = takeInvoice(rest);
-  rest = inv.text;
+  const opts = { now: ctx.now, timeZone: ctx.timeZone, prefer: datePreference(s) };
+  const inv = takeInvoice(text);
   if (inv.value) next.invoiceNo = inv.value;
-  const w = takeWhen(rest, { now: ctx.now, timeZone: ctx.timeZone, dotted: false });
-  rest = w.text;
-  if (w.value) next.date = w.value.date;
-  const cat = takeCategory(rest);
-  rest = cat.text;
+  // The same order as the one-line parser: 11.20 is a date only once the amount is known
+  // (marked with ¥/元 first, or a bare number read before it); else it may be the amount.
+  const marked = takeAmount(inv.text, false);
+  const w = takeWhen(marked.text, { ...opts, dotted: marked.value !== undefined });
+  const cat = takeCategory(w.text);
   if (cat.value) next.category = cat.value;
-  const amt = takeAmount(rest, true);
-  rest = amt.text;
+  const amt =
+    marked.value !== undefined ? { value: marked.value, text: cat.text } : takeAmount(cat.text, true);
   if (amt.value) next.amountCny = amt.value;
-  const description = rest.replace(/\s+/g, " ").trim();
+  const late = w.value === undefined ? takeWhen(amt.text, opts) : { value: undefined, text: amt.text };
+  const when = w.value ?? late.value;
+  if (when) next.date = when.date;
+  const description = late.text.replace(/\s+/g, " ").trim();
   if (description && !next.description) next.description = description.slice(0, 500);
   return next;
 };
@@ -89,7 +95,7 @@ const dateStep: Step<ExpenseDraft> = {
   show: (s) => s.date ?? null,
   ask: (_s, ctx) => ({ text: ctx.t("expense.ask_date"), choices: dayChoices(ctx) }),
   take: (r, s, ctx) => {
-    const d = readDate(r, ctx, s.kind === "pre_approval" ? "future" : "past");
+    const d = readDate(r, ctx, datePreference(s));
     return d
       ? { ok: true, state: { ...s, date: d.date } }
       : { ok: false, key: "expense.bad_date", params: { text: r.text ?? "" } };
@@ -210,6 +216,7 @@ export const expenseFlow = defineFlow<ExpenseDraft>({
     budget: {
       label: "expense.budget_left",
       optional: true,
+      display: true,
       missing: () => false,
       show: budgetLine,
       ask: () => ({ text: "" }),

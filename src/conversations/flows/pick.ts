@@ -1,12 +1,16 @@
 import type { Choice } from "../../bot/platform";
 import { addDays, localDate } from "../../domain/dates";
-import type { CustomerOption, FlowContext, TakeResult } from "../flow";
+import type { CustomerOption, FlowContext, ProductOption, TakeResult } from "../flow";
 import { parseWhen } from "../understand/dates";
 import { matchCustomers } from "../understand/names";
 
 /** How a customer is shown in chat: name and hospital only, never contact details (§9). */
 export const customerLabel = (c: Pick<CustomerOption, "name" | "parentName" | "title">) =>
   [c.name, c.title, c.parentName].filter(Boolean).join(" · ");
+
+/** A product as the user reads it: the English name for English users when there is one. */
+export const productLabel = (p: Pick<ProductOption, "name" | "nameEn">, ctx: Pick<FlowContext, "locale">) =>
+  ctx.locale === "en" && p.nameEn ? p.nameEn : p.name;
 
 export const customerChoices = (list: CustomerOption[], prefix = "c:"): Choice[] =>
   list.slice(0, 25).map((c) => ({ id: `${prefix}${c.id}`, label: customerLabel(c).slice(0, 75) }));

@@ -7,6 +7,7 @@ import {
   askCustomer,
   type CustomerSlot,
   dayChoices,
+  productLabel,
   readDate,
   resolveCustomer,
   takeCustomerAnswer,
@@ -21,8 +22,10 @@ export interface StockDraft extends CustomerSlot {
 const stores = async (ctx: FlowContext) =>
   (await ctx.lookups.myCustomers()).filter((c) => c.kind === "pharmacy" || c.kind === "distributor");
 
-const productName = async (ctx: FlowContext, id: string) =>
-  (await ctx.lookups.products()).find((p) => p.id === id)?.name ?? id;
+const productName = async (ctx: FlowContext, id: string) => {
+  const p = (await ctx.lookups.products()).find((x) => x.id === id);
+  return p ? productLabel(p, ctx) : id;
+};
 
 /** "库存 大药房 感冒灵 24盒 维C 10": the store before the first product, then the lines. */
 const absorb = async (text: string, s: StockDraft, ctx: FlowContext): Promise<StockDraft> => {

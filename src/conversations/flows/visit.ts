@@ -16,6 +16,7 @@ import {
   askCustomer,
   type CustomerSlot,
   dayChoices,
+  productLabel,
   readDate,
   resolveCustomer,
   takeCustomerAnswer,
@@ -135,7 +136,10 @@ export const visitFlow = defineFlow<VisitDraft>({
       missing: (s) => !s.date,
       show: (s, ctx) => when(s, ctx),
       ask: (_s, ctx) => ({ text: ctx.t("visit.ask_when"), choices: dayChoices(ctx) }),
-      take: (r, s, ctx) => {
+      take: async (r, s, ctx) => {
+        // A line typed here may carry more than the date ("今天 评级6 下周二复访", after a plan tap).
+        const absorbed = r.text ? await absorb(r.text, s, ctx) : s;
+        if (absorbed.date) return { ok: true, state: absorbed };
         const d = readDate(r, ctx);
         if (!d) return { ok: false, key: "visit.bad_when", params: { text: r.text ?? "" } };
         if (d.date > localDate(ctx.now, ctx.timeZone)) return { ok: false, key: "visit.future_when" };
@@ -209,13 +213,18 @@ export const visitFlow = defineFlow<VisitDraft>({
       show: async (s, ctx) => {
         if (!s.productIds?.length) return null;
         const all = await ctx.lookups.products();
-        return s.productIds.map((id) => all.find((p) => p.id === id)?.name ?? id).join("、");
+        return s.productIds
+          .map((id) => {
+            const p = all.find((x) => x.id === id);
+            return p ? productLabel(p, ctx) : id;
+          })
+          .join("、");
       },
       ask: async (_s, ctx) => ({
         text: ctx.t("visit.ask_products"),
         choices: (await ctx.lookups.products())
           .slice(0, 25)
-          .map((p) => ({ id: `pr:${p.id}`, label: p.name })),
+          .map((p) => ({ id: `pr:${p.id}`, label: productLabel(p, ctx) })),
       }),
       take: async (r, s, ctx) => {
         const all = await ctx.lookups.products();

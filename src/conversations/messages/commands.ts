@@ -10,6 +10,7 @@ export const commandMessages = {
   "plan.reason.follow_up": ["复访到期", "follow-up due"],
   "plan.reason.overdue": ["久未拜访", "overdue"],
   "plan.reason.due": ["本月待访", "due this month"],
+  "plan.reason.booked": ["已预约", "booked"],
   "plan.item": ["{n}. [{slot}] {name}（{cls}{reasons}）", "{n}. [{slot}] {name} ({cls}{reasons})"],
   "plan.log_hint": ["点选客户即可记录拜访。", "Tap a customer to log the visit."],
   "plan.created": [

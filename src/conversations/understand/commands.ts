@@ -81,7 +81,8 @@ const decision = (text: string): Command | null => {
 export const detectCommand = (line: string): Command | null => {
   const text = line.replace(/^\//, "").trim();
   const word = text.replace(/[.!。！]+$/, "").toLowerCase();
-  if (LANGUAGE[word]) return { intent: "language", args: "", language: LANGUAGE[word] };
+  // Own keys only: "constructor" or "__proto__" typed in chat is not a language.
+  if (Object.hasOwn(LANGUAGE, word)) return { intent: "language", args: "", language: LANGUAGE[word] };
   for (const [re, intent] of EXACT) if (re.test(word)) return { intent, args: "" };
   const d = decision(text);
   if (d) return d;
