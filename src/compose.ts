@@ -27,6 +27,8 @@ export interface ComposeOptions {
   channels?: Channel[];
   /** Chat platforms to run (Slack, WeCom), each bringing its router and channel. */
   platforms?: PlatformFactory[];
+  /** How long a claimed outbox row is held before it counts as lost (default 60 s). */
+  leaseMs?: number;
 }
 
 /**
@@ -62,11 +64,12 @@ export const compose = (config: Config, database: Database, log: Logger, opts: C
     timeZone: config.timeZone,
     channels: [
       createConsoleChannel(),
-      ...(opts.channels ?? []),
+      ...delivery,
       ...modules.flatMap((m) => (m.channel ? [m.channel] : [])),
     ],
     log,
     now: opts.now,
+    leaseMs: opts.leaseMs,
   });
   outboxRef = outbox;
   const platforms = () => {

@@ -1,6 +1,5 @@
 import { and, desc, eq, gt, isNull } from "drizzle-orm";
 import type { Logger } from "pino";
-import { runBatch } from "../db/client";
 import { newId } from "../db/ids";
 import { jobMarks, jobRuns } from "../db/schema";
 import { isoWeekday, localDate, localTime } from "../domain/dates";
@@ -25,6 +24,10 @@ export interface RunResult {
 
 /** How long a run's claim holds without renewal: a run killed midway frees its claim this soon. */
 const LEASE_MS = 60_000;
+
+/** Rows a batch statement changed (libSQL's ResultSet); 0 for anything else. */
+const rowsAffected = (r: unknown) =>
+  typeof r === "object" && r !== null && "rowsAffected" in r ? Number(r.rowsAffected) : 0;
 
 export interface JobRunnerOptions {
   /** The claim's lease; a live run renews it between recipients (tests shorten it). */
@@ -185,8 +188,10 @@ export const createJobRunner = (
     const item = await job.itemFor(ctx, recipientId);
     const messages = item?.messages ?? [];
     const at = services.now();
-    await database.write((db) =>
-      runBatch(db, [
+    // A message already queued (same dedupe key, e.g. an episode told on an earlier day) inserts
+    // nothing; count what the batch really added so `queued` says what this run queued.
+    const results = await database.write((db) =>
+      db.batch([
         db
           .insert(jobMarks)
           .values({
@@ -203,7 +208,7 @@ export const createJobRunner = (
       ]),
     );
     result.done++;
-    result.queued += messages.length;
+    result.queued += results.slice(1).reduce((n, r) => n + rowsAffected(r), 0);
   };
 
   /** Today's runs whose time has passed but that never finished (late ticks are skipped by cron). */
