@@ -2,6 +2,7 @@ import { Mutex } from "async-mutex";
 import { eq } from "drizzle-orm";
 import type { Logger } from "pino";
 import type { InboundMessage, Reply, TurnResult } from "../bot/platform";
+import { newId } from "../db/ids";
 import { users } from "../db/schema";
 import type { Services } from "../services";
 import type { ChatUser, Flow, FlowContext, StepReply } from "./flow";
@@ -29,6 +30,7 @@ export interface EngineOptions {
 }
 
 const MAX_TEXT = 4000;
+const SUBMISSION = "_submission";
 const SWITCH_INTENTS = new Set(["visit", "stock", "expense", "plan", "approvals", "customers"]);
 /** Commands that act at once, even in the middle of a flow (a manager approving mid-report). */
 const ANYTIME = new Set(["approve", "reject", "bind", "skip"]);
@@ -275,7 +277,11 @@ export const createEngine = (opts: EngineOptions) => {
     } else if (text && choices.length) reply.choiceId = choiceFromText(text, choices);
     if (!reply.text && !reply.choiceId && !reply.attachment)
       return [{ text: ctx.t("common.empty") }, await promptFor(flow, s, ctx)];
-    const outcome = await runStep(flow, s, reply, ctx);
+    const submission = s.data[SUBMISSION];
+    const outcome = await runStep(flow, s, reply, {
+      ...ctx,
+      submissionId: typeof submission === "string" ? submission : undefined,
+    });
     if (outcome.done) {
       Object.assign(s, { ...emptySession(s.userId, ctx.now), status: outcome.done, draft: s.draft });
       return outcome.replies;
@@ -308,7 +314,9 @@ export const createEngine = (opts: EngineOptions) => {
       flowVersion: flow.version,
       status: "active",
     });
-    let data = { ...flow.initial(), ...preset };
+    // One id per started flow, kept in its data (drafts too): the record it creates carries it,
+    // so a confirm replayed after a crash finds the record instead of writing it twice.
+    let data: Record<string, unknown> = { ...flow.initial(), ...preset, [SUBMISSION]: newId() };
     if (text && flow.absorb) data = await flow.absorb(text, data, ctx);
     s.data = data;
     return [await advance(flow, s, ctx)];

@@ -23,6 +23,8 @@ export interface FlowContext {
   services: Services;
   via: "slack" | "wecom" | "console" | "api";
   lookups: Lookups;
+  /** The started flow's own id: the record it creates gets it, so a replayed confirm is a no-op. */
+  submissionId?: string;
   /** Set when an admin drives this user's chat through the API: no decisions in their name. */
   impersonatedBy?: string;
 }

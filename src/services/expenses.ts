@@ -24,7 +24,8 @@ import { runInOrder, writeTransaction } from "./write-tx";
 export const decisionVia = (via: Actor["via"]): "slack" | "wecom" | "api" | "console" =>
   via === "system" || via === "import" ? "api" : via;
 
-export type ExpenseInput = ExpenseCreate & { repId: string };
+/** `id`: set by a chat flow so a confirm replayed after a crash finds its expense. */
+export type ExpenseInput = ExpenseCreate & { repId: string; id?: string };
 export type ExpenseView = ExpenseRow & { approvals: ApprovalRow[]; remainingCny?: number | null };
 
 /**
@@ -63,7 +64,7 @@ export const createExpenseService = (ctx: ServiceContext) => {
   const rowFor = (input: ExpenseInput, seq: number, check: ExpenseCheck, actor: Actor): ExpenseRow => {
     const at = ctx.now().toISOString();
     return {
-      id: newId(),
+      id: input.id ?? newId(),
       seq,
       ref: nextRef(seq - 1),
       repId: input.repId,
@@ -148,6 +149,8 @@ export const createExpenseService = (ctx: ServiceContext) => {
   };
 
   const create = async (input: ExpenseInput, actor: Actor): Promise<Result<ExpenseView>> => {
+    const replay = input.id ? await get(input.id) : null;
+    if (replay) return replay.repId === input.repId ? ok(replay) : fail("conflict", "common.duplicate_id");
     const p = await policy();
     const people = await chainUsers(input.repId, p.fallbackApproverId);
     if (!people.some((u) => u.id === input.repId && u.active))

@@ -145,9 +145,12 @@ export const createStockService = (ctx: ServiceContext) => {
   };
 
   const record = async (
-    input: StockReportCreate & { repId: string },
+    input: StockReportCreate & { repId: string; id?: string },
     actor: Actor,
   ): Promise<Result<StockReportView>> => {
+    // A chat confirm replayed after a crash carries the same id: answer with what was stored.
+    const replay = input.id ? await get(input.id) : null;
+    if (replay) return replay.repId === input.repId ? ok(replay) : fail("conflict", "common.duplicate_id");
     const customer = await db.select().from(customers).where(eq(customers.id, input.customerId)).get();
     if (!customer) return fail("not_found", "stock.store_not_found", undefined, "customerId");
     if (customer.kind !== "pharmacy" && customer.kind !== "distributor")
@@ -166,7 +169,7 @@ export const createStockService = (ctx: ServiceContext) => {
       customer.kind === "distributor"
         ? { findings: await distributorFindings(customer.id, input.date, lines, prev), through: [] }
         : await pharmacyFindings(customer.id, input.date, lines, prev);
-    const id = newId();
+    const id = input.id ?? newId();
     const at = nowIso();
     const row = {
       id,

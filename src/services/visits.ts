@@ -47,10 +47,16 @@ export const createVisitService = (ctx: ServiceContext) => {
   };
 
   const record = async (
-    input: VisitCreate & { repId: string },
+    input: VisitCreate & { repId: string; id?: string },
     actor: Actor,
     timeZone = ctx.timeZone,
   ): Promise<Result<VisitView>> => {
+    // A chat confirm replayed after a crash carries the same id: answer with what was stored.
+    const replay = input.id ? await db.select().from(visits).where(eq(visits.id, input.id)).get() : undefined;
+    if (replay)
+      return replay.repId === input.repId
+        ? ok((await withProducts([replay]))[0])
+        : fail("conflict", "common.duplicate_id");
     const [h, m] = input.time ? input.time.split(":").map(Number) : [];
     const valid = validateVisit({
       date: input.date,
@@ -65,7 +71,7 @@ export const createVisitService = (ctx: ServiceContext) => {
     const refs = await checkRefs(input);
     if (!refs.ok) return refs;
     const at = nowIso();
-    const id = newId();
+    const id = input.id ?? newId();
     const row: VisitRow = {
       id,
       repId: input.repId,

@@ -227,6 +227,7 @@ export const expenseFlow = defineFlow<ExpenseDraft>({
   complete: async (s, ctx) => {
     const result = await ctx.services.expenses.create(
       {
+        id: ctx.submissionId,
         repId: ctx.user.id,
         kind: s.kind!,
         category: s.category!,

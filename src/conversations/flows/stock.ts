@@ -124,6 +124,7 @@ export const stockFlow = defineFlow<StockDraft>({
   complete: async (s, ctx) => {
     const result = await ctx.services.stock.record(
       {
+        id: ctx.submissionId,
         repId: ctx.user.id,
         customerId: s.customerId!,
         date: s.date ?? localDate(ctx.now, ctx.timeZone),

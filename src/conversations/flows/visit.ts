@@ -259,6 +259,7 @@ export const visitFlow = defineFlow<VisitDraft>({
   complete: async (s, ctx) => {
     const result = await ctx.services.visits.record(
       {
+        id: ctx.submissionId,
         repId: ctx.user.id,
         customerId: s.customerId!,
         date: s.date!,

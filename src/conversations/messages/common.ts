@@ -4,6 +4,7 @@ export const commonMessages = {
   "common.confirm": ["确认", "Confirm"],
   "common.edit": ["修改", "Edit"],
   "common.cancel": ["取消", "Cancel"],
+  "common.duplicate_id": ["这条记录已存在。", "That record already exists."],
   "common.skip": ["跳过", "Skip"],
   "common.yes": ["是", "Yes"],
   "common.no": ["否", "No"],
