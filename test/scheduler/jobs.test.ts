@@ -434,10 +434,11 @@ describe("idempotence", () => {
     };
     const broken = await createJobRunner(w.services, [failing], silent).run("daily-plan", D, "", "cron");
     expect(broken).toMatchObject({ error: "the process fell over", done: 2, queued: 2 });
-    // Recipients go by id: 李经理 (team line) and 王小明 are done, Tom Lee and 赵大区 not.
+    // Reps go first (their plans feed the team lines), each group by id: 王小明 and Tom Lee are
+    // done, the managers 李经理 and 赵大区 not.
     expect((await w.rows()).map((r) => r.dedupeKey)).toEqual([
       "daily-plan:u-rep1:2026-09-15:console:u-rep1",
-      "team-plan:u-mgr:2026-09-15:console:u-mgr",
+      "daily-plan:u-rep2:2026-09-15:console:u-rep2",
     ]);
     const resumed = await w.jobs.run("daily-plan", D, "", "cron");
     expect(resumed).toMatchObject({ recipients: 4, alreadyDone: 2, done: 2, queued: 1 });

@@ -11,6 +11,12 @@ export interface SettingsStore {
   set<K extends SettingKey>(key: K, value: SettingValues[K], by: string): Promise<void>;
 }
 
+/**
+ * How long a read is reused. Settings are read on every chat turn and for every job recipient
+ * but change rarely; this process sees its own changes at once, another instance's within it.
+ */
+const CACHE_MS = 2000;
+
 /** Settings with their defaults; a stored value that no longer validates falls back to the default. */
 export const createSettingsStore = ({ db, write }: Database): SettingsStore => {
   const read = async <K extends SettingKey>(key: K, stored: unknown): Promise<SettingValues[K]> => {
@@ -18,14 +24,20 @@ export const createSettingsStore = ({ db, write }: Database): SettingsStore => {
     const parsed = settingSchemas[key].safeParse(stored);
     return parsed.success ? (parsed.data as SettingValues[K]) : settingDefaults[key];
   };
+  let cache: { at: number; stored: Map<string, unknown> } | null = null;
+  const storedValues = async () => {
+    if (cache && Date.now() - cache.at < CACHE_MS) return cache.stored;
+    const rows = await db.select().from(settings);
+    cache = { at: Date.now(), stored: new Map(rows.map((r) => [r.key, r.value])) };
+    return cache.stored;
+  };
   return {
     async get(key) {
-      const row = await db.select().from(settings).where(eq(settings.key, key)).get();
-      return read(key, row?.value);
+      return read(key, (await storedValues()).get(key));
     },
     async all() {
-      const rows = await db.select().from(settings);
-      const stored = new Map(rows.map((r) => [r.key, r.value]));
+      cache = null;
+      const stored = await storedValues();
       const out: Record<string, unknown> = {};
       for (const key of Object.keys(settingSchemas) as SettingKey[])
         out[key] = await read(key, stored.get(key));
@@ -55,6 +67,7 @@ export const createSettingsStore = ({ db, write }: Database): SettingsStore => {
           }),
         ]);
       });
+      cache = null;
     },
   };
 };

@@ -8,6 +8,35 @@ import { chatMessage, userRecipient } from "../recipients";
 
 type Eligible = Extract<DueGreeting, { channel: "sms" | "email" }>;
 const dueByRun = new WeakMap<JobContext, Promise<Eligible[]>>();
+const byIdByRun = new WeakMap<JobContext, Promise<Map<string, Eligible>>>();
+const repNamesByRun = new WeakMap<JobContext, Map<string, string>>();
+
+/** Today's greetings by customer, for one lookup per recipient instead of a scan. */
+const eligibleById = (ctx: JobContext) => {
+  let map = byIdByRun.get(ctx);
+  if (!map) {
+    map = eligibleOn(ctx, ctx.date).then((all) => new Map(all.map((g) => [g.customer.id, g])));
+    byIdByRun.set(ctx, map);
+  }
+  return map;
+};
+
+/** The rep's name signs the greeting; a rep greets many customers, so names are kept per run. */
+const repName = async (ctx: JobContext, repId: string) => {
+  let names = repNamesByRun.get(ctx);
+  if (!names) repNamesByRun.set(ctx, (names = new Map()));
+  let name = names.get(repId);
+  if (name === undefined) {
+    const rep = await ctx.services.database.db
+      .select({ name: users.name })
+      .from(users)
+      .where(inArray(users.id, [repId]))
+      .get();
+    name = rep?.name ?? "";
+    names.set(repId, name);
+  }
+  return name;
+};
 
 /** The greetings that will go out on a date (computed once per run). */
 const eligibleOn = (ctx: JobContext, date: string) => {
@@ -65,7 +94,7 @@ export const careGreetingsJob = defineJob({
   workingDaysOnly: false,
   recipients: async (ctx) => (await eligibleOn(ctx, ctx.date)).map((g) => g.customer.id),
   itemFor: async (ctx, customerId) => {
-    const g = (await eligibleOn(ctx, ctx.date)).find((x) => x.customer.id === customerId);
+    const g = (await eligibleById(ctx)).get(customerId);
     if (!g) return null;
     const { db } = ctx.services.database;
     const c = await db.select().from(customers).where(eq(customers.id, customerId)).get();
@@ -94,7 +123,7 @@ export const careGreetingsJob = defineJob({
             customerId,
             customerName: c.name,
             title: c.title,
-            repName: rep?.name ?? "",
+            repName: await repName(ctx, c.ownerId),
             occasions: g.occasions,
             locale: c.locale,
             date: ctx.date,
