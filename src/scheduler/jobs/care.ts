@@ -23,8 +23,8 @@ const eligibleById = (ctx: JobContext) => {
 
 /** The rep's name signs the greeting; a rep greets many customers, so names are kept per run. */
 const repName = async (ctx: JobContext, repId: string) => {
-  let names = repNamesByRun.get(ctx);
-  if (!names) repNamesByRun.set(ctx, (names = new Map()));
+  const names = repNamesByRun.get(ctx) ?? new Map<string, string>();
+  repNamesByRun.set(ctx, names);
   let name = names.get(repId);
   if (name === undefined) {
     const rep = await ctx.services.database.db
@@ -99,11 +99,6 @@ export const careGreetingsJob = defineJob({
     const { db } = ctx.services.database;
     const c = await db.select().from(customers).where(eq(customers.id, customerId)).get();
     if (!c) return null;
-    const rep = await db
-      .select({ name: users.name })
-      .from(users)
-      .where(inArray(users.id, [c.ownerId]))
-      .get();
     const window = careWindow(
       ctx.date,
       c.timezone ?? ctx.services.timeZone,

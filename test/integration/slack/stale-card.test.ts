@@ -13,7 +13,10 @@ const recordingWeb = () => {
   const posted: unknown[] = [];
   const web = {
     chat: {
-      postMessage: async (args: unknown) => (posted.push(args), { ok: true, ts: "1.1", channel: "DMGR" }),
+      postMessage: async (args: unknown) => {
+        posted.push(args);
+        return { ok: true, ts: "1.1", channel: "DMGR" };
+      },
     },
   };
   return { web: web as unknown as WebClient, posted };
