@@ -16,7 +16,7 @@ import {
   visitProducts,
   visits,
 } from "../../src/db/schema";
-import { type ChatWorld, chatWorld, choicesOf, summaryOf, texts } from "./world";
+import { type ChatWorld, chatWorld, choicesOf, summaryOf, texts } from "../helpers/chat";
 
 const MONDAY_10H = Date.parse("2026-11-23T02:00:00Z"); // Monday 2026-11-23, 10:00 Shanghai
 

@@ -4,7 +4,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { InboundMessage, TurnResult } from "../../src/bot/platform";
 import { customers, expenses, stockLines, stockReports, visits } from "../../src/db/schema";
-import { type ChatWorld, chatWorld } from "./world";
+import { type ChatWorld, chatWorld } from "../helpers/chat";
 
 /**
  * 10,000 random and hostile messages across every step of every flow, through one engine

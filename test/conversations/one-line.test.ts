@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TurnResult } from "../../src/bot/platform";
 import { expenses, stockLines, stockReports, visitProducts, visits } from "../../src/db/schema";
-import { type ChatWorld, chatWorld, type WorldIds } from "./world";
+import { type ChatWorld, chatWorld, type WorldIds } from "../helpers/chat";
 
 /**
  * One free-text line as a rep types it, through the engine against a real database: the

@@ -10,7 +10,7 @@ import { openDatabase } from "../../src/db/client";
 import { chatSessions, visits } from "../../src/db/schema";
 import { createLogger } from "../../src/lib/log";
 import { createServices } from "../../src/services";
-import { seedChatWorld, tempDatabase, type WorldIds } from "./world";
+import { seedChatWorld, tempDatabase, type WorldIds } from "../helpers/chat";
 
 const run = promisify(execFile);
 const NOW = "2026-11-23T02:00:00.000Z"; // Monday 10:00 Shanghai

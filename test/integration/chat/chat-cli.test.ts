@@ -7,7 +7,7 @@ import { newId, nowIso } from "../../../src/db/ids";
 import { apiTokens, approvals, expenses, visits } from "../../../src/db/schema";
 import { localDate } from "../../../src/domain/dates";
 import { generateToken, hashToken } from "../../../src/lib/secrets";
-import { seedChatWorld, tempDatabase, type WorldIds } from "../../conversations/world";
+import { seedChatWorld, tempDatabase, type WorldIds } from "../../helpers/chat";
 import { createUser, startTestServer, type TestServer } from "../../helpers/app";
 
 const root = process.cwd();
