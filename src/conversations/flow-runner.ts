@@ -116,13 +116,21 @@ const openField = async (flow: AnyFlow, s: Session, name: string, ctx: FlowConte
   return { replies: [await promptFor(flow, s, ctx)] };
 };
 
+/** 确认 / confirm / ok in either language: a rep who switched languages still types what they know. */
+const confirmWord = (text: string | undefined) => {
+  const t = text?.trim().toLowerCase() ?? "";
+  if (/^(确认|確認|确定|提交|ok|okay|yes|confirm|submit|好|是|对)$/.test(t)) return "confirm";
+  if (/^(修改|更改|edit|change)$/.test(t)) return "edit";
+  return undefined;
+};
+
 const atConfirm = async (
   flow: AnyFlow,
   s: Session,
   reply: StepReply,
   ctx: FlowContext,
 ): Promise<StepOutcome> => {
-  const id = reply.choiceId;
+  const id = reply.choiceId ?? confirmWord(reply.text);
   if (id === "cancel") return { replies: [{ text: ctx.t("common.cancelled") }], done: "cancelled" };
   if (id === "edit") {
     s.step = EDIT;

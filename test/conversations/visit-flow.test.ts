@@ -30,3 +30,19 @@ describe("visit flow", () => {
     });
   });
 });
+
+describe("the confirm step", () => {
+  it("understands 确认 from a user who switched to English, and confirm from a Chinese user", async () => {
+    const w = await chatWorld(() => new Date("2026-11-22T02:00:00Z"));
+    await w.say(w.ids.rep, "English");
+    await w.say(w.ids.rep, "拜访 协和 王主任 昨天 评级6");
+    const done = await w.say(w.ids.rep, "确认");
+    expect(done.session.status).toBe("completed");
+    await w.say(w.ids.rep, "中文");
+    await w.say(w.ids.rep, "拜访 协和 王主任 今天 评级5");
+    const again = await w.say(w.ids.rep, "confirm");
+    expect(again.session.status).toBe("completed");
+    expect(await w.database.db.select().from(visits)).toHaveLength(2);
+    w.cleanup();
+  });
+});
