@@ -7,8 +7,8 @@ import { newId, nowIso } from "../../../src/db/ids";
 import { apiTokens, approvals, expenses, visits } from "../../../src/db/schema";
 import { localDate } from "../../../src/domain/dates";
 import { generateToken, hashToken } from "../../../src/lib/secrets";
-import { seedChatWorld, tempDatabase, type WorldIds } from "../../helpers/chat";
 import { createUser, startTestServer, type TestServer } from "../../helpers/app";
+import { seedChatWorld, tempDatabase, type WorldIds } from "../../helpers/chat";
 
 const root = process.cwd();
 const tsx = join(root, "node_modules/.bin/tsx");
