@@ -1,12 +1,13 @@
-import { and, desc, eq, gt, isNull } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, isNull } from "drizzle-orm";
 import type { Logger } from "pino";
+import type { Statement } from "../db/client";
 import { newId } from "../db/ids";
 import { jobMarks, jobRuns } from "../db/schema";
 import { isoWeekday, localDate, localTime } from "../domain/dates";
 import { enqueueStatement } from "../notify/enqueue";
 import type { Services } from "../services";
 import { loadWorkingDayCalendar } from "../services/calendar";
-import type { JobDefinition, JobName, Slot } from "./job";
+import type { JobDefinition, JobItem, JobName, Slot } from "./job";
 
 export interface RunResult {
   runId: string | null;
@@ -26,6 +27,9 @@ export interface RunResult {
 const LEASE_MS = 60_000;
 
 /** Rows a batch statement changed (libSQL's ResultSet); 0 for anything else. */
+/** Recipients done per write: one transaction per page instead of per recipient. */
+const PAGE = 50;
+
 const rowsAffected = (r: unknown) =>
   typeof r === "object" && r !== null && "rowsAffected" in r ? Number(r.rowsAffected) : 0;
 
@@ -100,20 +104,22 @@ export const createJobRunner = (
         .where(eq(jobRuns.id, runId)),
     );
 
-  const isMarked = async (job: JobName, slot: Slot, date: string, recipientId: string) =>
-    Boolean(
-      await database.db
-        .select({ r: jobMarks.recipientId })
-        .from(jobMarks)
-        .where(
-          and(
-            eq(jobMarks.job, job),
-            eq(jobMarks.slot, slot),
-            eq(jobMarks.date, date),
-            eq(jobMarks.recipientId, recipientId),
-          ),
-        )
-        .get(),
+  /** Which of a page of recipients this (job, slot, date) already did: one query per page. */
+  const markedAmong = async (job: JobName, slot: Slot, date: string, ids: string[]) =>
+    new Set(
+      (
+        await database.db
+          .select({ r: jobMarks.recipientId })
+          .from(jobMarks)
+          .where(
+            and(
+              eq(jobMarks.job, job),
+              eq(jobMarks.slot, slot),
+              eq(jobMarks.date, date),
+              inArray(jobMarks.recipientId, ids),
+            ),
+          )
+      ).map((m) => m.r),
     );
 
   const run = async (
@@ -150,14 +156,14 @@ export const createJobRunner = (
       const recipients = await job.recipients(ctx);
       result.recipients = recipients.length;
       let renewedAt = services.now().getTime();
-      for (const recipientId of recipients) {
+      for (let i = 0; i < recipients.length; i += PAGE) {
         // Renewed every third of the lease, so a live run never looks dead to another process.
         const at = services.now().getTime();
         if (at - renewedAt >= leaseMs / 3) {
           renewedAt = at;
           await renew(runId, at);
         }
-        await runItem(job, ctx, recipientId, runId, result);
+        await runPage(job, ctx, recipients.slice(i, i + PAGE), runId, result);
       }
       await finish(runId, {
         ...result.counts,
@@ -174,25 +180,47 @@ export const createJobRunner = (
     return result;
   };
 
-  const runItem = async (
+  /**
+   * A page of recipients: the marks read in one query, the items computed one by one, then
+   * every mark and message written in one batch — also when an item fails midway, so what was
+   * done is kept and a rerun skips it.
+   */
+  const runPage = async (
     job: JobDefinition,
     ctx: { services: Services; date: string; slot: Slot; now: Date },
-    recipientId: string,
+    page: string[],
     runId: string,
     result: RunResult,
   ) => {
-    if (await isMarked(job.name, ctx.slot, ctx.date, recipientId)) {
-      result.alreadyDone++;
-      return;
+    const marked = await markedAmong(job.name, ctx.slot, ctx.date, page);
+    const items: JobItem[] = [];
+    try {
+      for (const recipientId of page) {
+        if (marked.has(recipientId)) {
+          result.alreadyDone++;
+          continue;
+        }
+        const item = await job.itemFor(ctx, recipientId);
+        items.push({ recipientId, messages: item?.messages ?? [] });
+      }
+    } finally {
+      if (items.length) await writeItems(job, ctx, items, runId, result);
     }
-    const item = await job.itemFor(ctx, recipientId);
-    const messages = item?.messages ?? [];
+  };
+
+  const writeItems = async (
+    job: JobDefinition,
+    ctx: { date: string; slot: Slot },
+    items: JobItem[],
+    runId: string,
+    result: RunResult,
+  ) => {
     const at = services.now();
-    // A message already queued (same dedupe key, e.g. an episode told on an earlier day) inserts
-    // nothing; count what the batch really added so `queued` says what this run queued.
-    const results = await database.write((db) =>
-      db.batch([
-        db
+    const statements: Statement[] = [];
+    const isMessage: boolean[] = [];
+    for (const { recipientId, messages } of items) {
+      statements.push(
+        database.db
           .insert(jobMarks)
           .values({
             job: job.name,
@@ -204,11 +232,18 @@ export const createJobRunner = (
             at: at.toISOString(),
           })
           .onConflictDoNothing(),
-        ...messages.map((m) => enqueueStatement(db, m, at)),
-      ]),
-    );
-    result.done++;
-    result.queued += results.slice(1).reduce((n, r) => n + rowsAffected(r), 0);
+      );
+      isMessage.push(false);
+      for (const m of messages) {
+        statements.push(enqueueStatement(database.db, m, at));
+        isMessage.push(true);
+      }
+    }
+    // A message already queued (same dedupe key, e.g. an episode told on an earlier day) inserts
+    // nothing; count what the batch really added so `queued` says what this run queued.
+    const results = await database.write((db) => db.batch(statements as [Statement, ...Statement[]]));
+    result.done += items.length;
+    result.queued += results.reduce((n, r, i) => n + (isMessage[i] ? rowsAffected(r) : 0), 0);
   };
 
   /** Today's runs whose time has passed but that never finished (late ticks are skipped by cron). */
