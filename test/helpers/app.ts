@@ -61,6 +61,11 @@ export interface TestServer {
     token?: string,
     body?: unknown,
   ) => Promise<{ status: number; body: any }>;
+  /** The raw bytes (a CSV's BOM survives; `Response.text()` would strip it) and content type. */
+  raw: (
+    path: string,
+    token: string,
+  ) => Promise<{ status: number; bytes: Buffer; contentType: string | null }>;
   close: () => Promise<void>;
   composition: Composition;
 }
@@ -98,6 +103,14 @@ export const startTestServer = async (
     database,
     dir,
     request,
+    raw: async (path, token) => {
+      const res = await fetch(url + path, { headers: { authorization: `Bearer ${token}` } });
+      return {
+        status: res.status,
+        bytes: Buffer.from(await res.arrayBuffer()),
+        contentType: res.headers.get("content-type"),
+      };
+    },
     composition,
     close: async () => {
       await composition.outbox.stop();

@@ -23,20 +23,7 @@ export interface ChurnServer {
 /** The real app on a fixed clock (its alerts, reports and privacy routes included). */
 export const startChurnServer = async (now: () => Date): Promise<ChurnServer> => {
   const server = await startTestServer({}, { now });
-  return {
-    database: server.database,
-    services: server.composition.services,
-    request: server.request,
-    raw: async (path, token) => {
-      const res = await fetch(server.url + path, { headers: { authorization: `Bearer ${token}` } });
-      return {
-        status: res.status,
-        bytes: Buffer.from(await res.arrayBuffer()),
-        contentType: res.headers.get("content-type"),
-      };
-    },
-    close: server.close,
-  };
+  return { ...server, services: server.composition.services };
 };
 
 /** Direct inserts for hand-built churn and care fixtures. */

@@ -33,20 +33,7 @@ export interface FieldServer {
  * mount them, and a fixed clock so "the current month" is known.
  */
 export const startFieldServer = async (now = new Date("2026-03-20T02:00:00Z")): Promise<FieldServer> => {
-  const server = await startTestServer({}, { now: () => now });
-  return {
-    database: server.database,
-    request: server.request,
-    raw: async (path, token) => {
-      const res = await fetch(server.url + path, { headers: { authorization: `Bearer ${token}` } });
-      return {
-        status: res.status,
-        bytes: Buffer.from(await res.arrayBuffer()),
-        contentType: res.headers.get("content-type"),
-      };
-    },
-    close: server.close,
-  };
+  return startTestServer({}, { now: () => now });
 };
 
 /** Direct inserts for hand-built report fixtures. */
