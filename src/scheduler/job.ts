@@ -41,6 +41,11 @@ export interface JobDefinition {
   /** Work done before the items (e.g. opening churn episodes for the date). */
   prepare?(ctx: JobContext): Promise<Record<string, number>>;
   recipients(ctx: JobContext): Promise<string[]>;
+  /**
+   * Called with each page of recipients not yet done, before their items: lets a job read
+   * what the page needs in one query per table instead of one per recipient.
+   */
+  preparePage?(ctx: JobContext, recipientIds: string[]): Promise<void>;
   itemFor(ctx: JobContext, recipientId: string): Promise<JobItem | null>;
 }
 

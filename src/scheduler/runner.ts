@@ -26,10 +26,10 @@ export interface RunResult {
 /** How long a run's claim holds without renewal: a run killed midway frees its claim this soon. */
 const LEASE_MS = 60_000;
 
-/** Rows a batch statement changed (libSQL's ResultSet); 0 for anything else. */
 /** Recipients done per write: one transaction per page instead of per recipient. */
 const PAGE = 50;
 
+/** Rows a batch statement changed (libSQL's ResultSet); 0 for anything else. */
 const rowsAffected = (r: unknown) =>
   typeof r === "object" && r !== null && "rowsAffected" in r ? Number(r.rowsAffected) : 0;
 
@@ -193,13 +193,12 @@ export const createJobRunner = (
     result: RunResult,
   ) => {
     const marked = await markedAmong(job.name, ctx.slot, ctx.date, page);
+    const todo = page.filter((id) => !marked.has(id));
+    result.alreadyDone += page.length - todo.length;
     const items: JobItem[] = [];
     try {
-      for (const recipientId of page) {
-        if (marked.has(recipientId)) {
-          result.alreadyDone++;
-          continue;
-        }
+      if (todo.length && job.preparePage) await job.preparePage(ctx, todo);
+      for (const recipientId of todo) {
         const item = await job.itemFor(ctx, recipientId);
         items.push({ recipientId, messages: item?.messages ?? [] });
       }

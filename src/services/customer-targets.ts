@@ -1,5 +1,6 @@
 import { inArray } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { jsonRows, readJsonRows } from "../db/json-rows";
 import type { SettingsStore } from "../db/repos/settings";
 import { type customers, segments } from "../db/schema";
 import {
@@ -17,8 +18,24 @@ export interface CustomerTarget {
   targetPerMonth: number;
 }
 
-type CustomerRow = typeof customers.$inferSelect;
+/** The columns targets are computed from (a row of the customers table, or a narrower select). */
+type CustomerRow = Pick<
+  typeof customers.$inferSelect,
+  | "id"
+  | "kind"
+  | "beds"
+  | "dailyOutpatients"
+  | "monthlyPurchaseCny"
+  | "monthlySalesCny"
+  | "ourMonthlySalesCny"
+>;
 const rank = { A: 3, B: 2, C: 1 } as const;
+const segmentFields = {
+  customerId: segments.customerId,
+  productId: segments.productId,
+  usage: segments.usage,
+  potential: segments.potential,
+};
 
 /** A doctor's class and target from the product with the highest target (the better class on a tie). */
 const doctorTargetOf = (views: ReturnType<typeof segmentView>[]): CustomerTarget => {
@@ -47,17 +64,21 @@ export const loadTargets = async (db: Db, settings: SettingsStore, rows: Custome
   ]);
   const doctorIds = rows.filter((r) => r.kind === "doctor").map((r) => r.id);
   const segs = doctorIds.length
-    ? await db.select().from(segments).where(inArray(segments.customerId, doctorIds))
+    ? await readJsonRows(
+        segmentFields,
+        db
+          .select({ rows: jsonRows(segmentFields) })
+          .from(segments)
+          .where(inArray(segments.customerId, doctorIds)),
+      )
     : [];
+  // Grouped once: a page of reps brings thousands of doctors, and a scan per doctor is quadratic.
+  const segsOf = new Map<string, (typeof segs)[number][]>();
+  for (const s of segs) if (isScaled(s)) segsOf.set(s.customerId, [...(segsOf.get(s.customerId) ?? []), s]);
   const out = new Map<string, CustomerTarget>();
   for (const r of rows) {
     if (r.kind === "doctor") {
-      out.set(
-        r.id,
-        doctorTargetOf(
-          segs.filter((s) => s.customerId === r.id && isScaled(s)).map((s) => segmentView(s, grid)),
-        ),
-      );
+      out.set(r.id, doctorTargetOf((segsOf.get(r.id) ?? []).map((s) => segmentView(s, grid))));
       continue;
     }
     const grade = gradeOf(r, hospital, pharmacy);

@@ -2,6 +2,7 @@ import { and, count, eq, inArray, isNotNull, isNull, lte, max, ne, sql } from "d
 import { auditInsert } from "../db/audit";
 import { runBatch } from "../db/client";
 import { newId, nowIso } from "../db/ids";
+import { jsonRows, readJsonRows } from "../db/json-rows";
 import { customers, visitPlans, visits } from "../db/schema";
 import { managerChain } from "../db/team";
 import { firstDayOfMonth, type IsoDate, lastDayOfMonth, monthOf } from "../domain/dates";
@@ -21,6 +22,23 @@ export interface DailyPlanView extends DailyPlan {
   /** Visits the rep (or a manager) already planned for the day. */
   planned: PlanRow[];
 }
+
+/** The customer columns the planner and its targets read. */
+const planCustomerFields = {
+  id: customers.id,
+  ownerId: customers.ownerId,
+  kind: customers.kind,
+  name: customers.name,
+  parentId: customers.parentId,
+  area: customers.area,
+  bestVisitSlot: customers.bestVisitSlot,
+  beds: customers.beds,
+  dailyOutpatients: customers.dailyOutpatients,
+  monthlyPurchaseCny: customers.monthlyPurchaseCny,
+  monthlySalesCny: customers.monthlySalesCny,
+  ourMonthlySalesCny: customers.ourMonthlySalesCny,
+};
+const followUpFields = { customerId: visits.customerId, dueOn: visits.followUpOn };
 
 /** Visit plans (拜访计划) and the computed daily plan (DOMAIN.md §3). */
 export const createPlanService = (ctx: ServiceContext) => {
@@ -101,108 +119,156 @@ export const createPlanService = (ctx: ServiceContext) => {
     return changed ? ok(after) : fail("conflict", "plan.changed_meanwhile");
   };
 
-  /** Inputs of the pure planner for one rep and date, fetched in a handful of queries. */
-  const planInput = async (repId: string, date: IsoDate) => {
-    const mine = await db
-      .select()
+  /** The reps' customers as a subquery, so visit reads do not carry thousands of parameters. */
+  const customersOf = (repIds: string[]) =>
+    db
+      .select({ id: customers.id })
       .from(customers)
+      .where(and(inArray(customers.ownerId, repIds), ne(customers.kind, "department")));
+
+  /** Per customer: logged visits this month and the last one up to the month's end. */
+  const visitStats = async (repIds: string[], month: string) => {
+    const perCustomer = db
+      .select({
+        customerId: visits.customerId,
+        thisMonth: count(sql`case when ${visits.date} >= ${firstDayOfMonth(month)} then 1 end`).as(
+          "this_month",
+        ),
+        last: max(visits.date).as("last"),
+      })
+      .from(visits)
       .where(
         and(
-          eq(customers.ownerId, repId),
-          eq(customers.active, true),
-          isNull(customers.erasedAt),
-          ne(customers.kind, "department"),
+          inArray(visits.customerId, customersOf(repIds)),
+          lte(visits.date, lastDayOfMonth(month)),
+          eq(visits.status, "logged"),
         ),
-      );
-    const ids = mine.map((c) => c.id);
+      )
+      .groupBy(visits.customerId)
+      .as("per_customer");
+    const fields = {
+      customerId: perCustomer.customerId,
+      thisMonth: perCustomer.thisMonth,
+      last: perCustomer.last,
+    };
+    return readJsonRows(fields, db.select({ rows: jsonRows(fields) }).from(perCustomer));
+  };
+
+  /**
+   * Inputs of the pure planner for several reps and one date: one query per table for the
+   * whole group (the job asks for a page of reps at once), only the columns the plan reads.
+   */
+  const planInputs = async (repIds: string[], date: IsoDate) => {
+    const mine = await readJsonRows(
+      planCustomerFields,
+      db
+        .select({ rows: jsonRows(planCustomerFields) })
+        .from(customers)
+        .where(
+          and(
+            inArray(customers.ownerId, repIds),
+            eq(customers.active, true),
+            isNull(customers.erasedAt),
+            ne(customers.kind, "department"),
+          ),
+        ),
+    );
     const month = monthOf(date);
-    const [targets, stats, followUps, booked] = await Promise.all([
+    const parents = [...new Set(mine.map((c) => c.parentId).filter((p): p is string => !!p))];
+    const [targets, stats, followUps, booked, parentRows] = await Promise.all([
       loadTargets(db, ctx.settings, mine),
-      ids.length
-        ? db
-            .select({
-              customerId: visits.customerId,
-              thisMonth: count(sql`case when ${visits.date} >= ${firstDayOfMonth(month)} then 1 end`),
-              last: max(visits.date),
-            })
-            .from(visits)
-            .where(
-              and(
-                inArray(visits.customerId, ids),
-                lte(visits.date, lastDayOfMonth(month)),
-                eq(visits.status, "logged"),
-              ),
-            )
-            .groupBy(visits.customerId)
-        : [],
-      ids.length
-        ? db
-            .select({ customerId: visits.customerId, dueOn: visits.followUpOn })
-            .from(visits)
-            .where(
-              and(
-                inArray(visits.customerId, ids),
-                isNotNull(visits.followUpOn),
-                isNull(visits.followUpDoneAt),
-                lte(visits.followUpOn, date),
-              ),
-            )
-        : [],
+      visitStats(repIds, month),
+      readJsonRows(
+        followUpFields,
+        db
+          .select({ rows: jsonRows(followUpFields) })
+          .from(visits)
+          .where(
+            and(
+              inArray(visits.customerId, customersOf(repIds)),
+              isNotNull(visits.followUpOn),
+              isNull(visits.followUpDoneAt),
+              lte(visits.followUpOn, date),
+            ),
+          ),
+      ),
       db
         .select()
         .from(visitPlans)
         .where(
           and(
-            eq(visitPlans.repId, repId),
+            inArray(visitPlans.repId, repIds),
             eq(visitPlans.date, date),
             inArray(visitPlans.status, ["temporary", "normal"]),
           ),
         ),
+      parents.length
+        ? db
+            .select({ id: customers.id, area: customers.area })
+            .from(customers)
+            .where(inArray(customers.id, parents))
+        : [],
     ]);
-    const parentArea = new Map<string, string | null>();
-    const parents = [...new Set(mine.map((c) => c.parentId).filter((p): p is string => !!p))];
-    if (parents.length)
-      for (const p of await db
-        .select({ id: customers.id, area: customers.area })
-        .from(customers)
-        .where(inArray(customers.id, parents)))
-        parentArea.set(p.id, p.area);
+    const parentArea = new Map(parentRows.map((p) => [p.id, p.area]));
     const statBy = new Map(stats.map((s) => [s.customerId, s]));
-    const planCustomers: PlanCustomer[] = mine.map((c) => ({
-      id: c.id,
-      name: c.name,
-      area: c.area ?? (c.parentId ? parentArea.get(c.parentId) : null) ?? "",
-      className: targets.get(c.id)?.className ?? null,
-      targetPerMonth: targets.get(c.id)?.targetPerMonth ?? 0,
-      visitsThisMonth: statBy.get(c.id)?.thisMonth ?? 0,
-      lastVisitOn: statBy.get(c.id)?.last ?? null,
-      bestSlot: c.bestVisitSlot,
-    }));
-    return {
-      planCustomers,
-      followUps: followUps.map((f) => ({ customerId: f.customerId, dueOn: f.dueOn! })),
-      booked,
-    };
+    const ownerOf = new Map(mine.map((c) => [c.id, c.ownerId]));
+    const byRep = new Map(
+      repIds.map((id) => [
+        id,
+        {
+          planCustomers: [] as PlanCustomer[],
+          followUps: [] as { customerId: string; dueOn: IsoDate }[],
+          booked: [] as PlanRow[],
+        },
+      ]),
+    );
+    for (const c of mine)
+      byRep.get(c.ownerId!)?.planCustomers.push({
+        id: c.id,
+        name: c.name,
+        area: c.area ?? (c.parentId ? parentArea.get(c.parentId) : null) ?? "",
+        className: targets.get(c.id)?.className ?? null,
+        targetPerMonth: targets.get(c.id)?.targetPerMonth ?? 0,
+        visitsThisMonth: statBy.get(c.id)?.thisMonth ?? 0,
+        lastVisitOn: statBy.get(c.id)?.last ?? null,
+        bestSlot: c.bestVisitSlot,
+      });
+    // Follow-ups of customers no longer active or erased are left out, as before.
+    for (const f of followUps) {
+      const owner = ownerOf.get(f.customerId);
+      if (owner) byRep.get(owner)?.followUps.push({ customerId: f.customerId, dueOn: f.dueOn! });
+    }
+    for (const p of booked) byRep.get(p.repId)?.booked.push(p);
+    return byRep;
   };
 
-  const daily = async (repId: string, date: IsoDate): Promise<DailyPlanView> => {
+  /** The daily plans of several reps for one date (the calendar and settings read once). */
+  const dailyMany = async (repIds: string[], date: IsoDate): Promise<Map<string, DailyPlanView>> => {
+    const out = new Map<string, DailyPlanView>();
+    if (repIds.length === 0) return out;
     const calendar = await loadWorkingDayCalendar(ctx);
     const workingDay = calendar.isWorkingDay(date);
-    const { planCustomers, followUps, booked } = await planInput(repId, date);
-    const plan = buildDailyPlan({
-      date,
-      isWorkingDay: workingDay,
-      cap: await ctx.settings.get("plan.dailyCap"),
-      customers: planCustomers,
-      followUps,
-      coVisits: booked
-        .filter((p) => p.coVisitManagerId)
-        .map((p) => ({ customerId: p.customerId, slot: p.slot, managerId: p.coVisitManagerId! })),
-    });
-    return { ...plan, repId, workingDay, planned: booked };
+    const cap = await ctx.settings.get("plan.dailyCap");
+    for (const [repId, { planCustomers, followUps, booked }] of await planInputs(repIds, date)) {
+      const plan = buildDailyPlan({
+        date,
+        isWorkingDay: workingDay,
+        cap,
+        customers: planCustomers,
+        followUps,
+        coVisits: booked
+          .filter((p) => p.coVisitManagerId)
+          .map((p) => ({ customerId: p.customerId, slot: p.slot, managerId: p.coVisitManagerId! })),
+      });
+      out.set(repId, { ...plan, repId, workingDay, planned: booked });
+    }
+    return out;
   };
 
-  return { create, update, daily };
+  const daily = async (repId: string, date: IsoDate): Promise<DailyPlanView> =>
+    (await dailyMany([repId], date)).get(repId)!;
+
+  return { create, update, daily, dailyMany };
 };
 
 export type PlanService = ReturnType<typeof createPlanService>;

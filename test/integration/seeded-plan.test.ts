@@ -106,6 +106,17 @@ describe("the daily plan of the seeded reps", () => {
     }
   });
 
+  it("is the same read for all reps at once (the job's page read) as read rep by rep", async () => {
+    for (const date of WEEK) {
+      const together = await services.plans.dailyMany(repIds, date);
+      expect([...together.keys()]).toEqual(repIds);
+      for (const rep of repIds)
+        expect(together.get(rep), `${rep} ${date}`).toEqual(
+          plans.find((p) => p.repId === rep && p.date === date),
+        );
+    }
+  });
+
   it("is the same on a second run, and on a second database seeded the same way", async () => {
     expect(await weekPlans()).toEqual(plans);
     const other = await seeded();

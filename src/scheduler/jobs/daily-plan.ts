@@ -1,8 +1,11 @@
+import type { DailyPlanView } from "../../services/plans";
 import { defineJob, type JobContext } from "../job";
-import { activeUsers, chatMessage, type UserRecipient, userRecipient } from "../recipients";
+import { activeUsers, chatMessage, type UserRecipient } from "../recipients";
 
 interface RunState {
-  reps: Promise<UserRecipient[]>;
+  users: Promise<{ reps: UserRecipient[]; managers: UserRecipient[]; byId: Map<string, UserRecipient> }>;
+  /** The plans of the current page of reps, read together. */
+  plans: Map<string, DailyPlanView>;
   /** Plan sizes computed for the reps this run, reused for their managers' team line. */
   sizes: Map<string, number>;
 }
@@ -10,19 +13,27 @@ const runs = new WeakMap<JobContext, RunState>();
 const stateOf = (ctx: JobContext) => {
   let s = runs.get(ctx);
   if (!s) {
-    s = { reps: activeUsers(ctx.services, ["rep"]), sizes: new Map() };
+    const users = Promise.all([
+      activeUsers(ctx.services, ["rep"]),
+      activeUsers(ctx.services, ["manager"]),
+    ]).then(([reps, managers]) => ({
+      reps,
+      managers,
+      byId: new Map([...reps, ...managers].map((u) => [u.id, u])),
+    }));
+    s = { users, plans: new Map(), sizes: new Map() };
     runs.set(ctx, s);
   }
   return s;
 };
 
-const planSize = async (ctx: JobContext, repId: string) => {
+/** Plan sizes of reps not computed this run (a resumed run whose reps were done before). */
+const planSizes = async (ctx: JobContext, repIds: string[]) => {
   const { sizes } = stateOf(ctx);
-  const known = sizes.get(repId);
-  if (known !== undefined) return known;
-  const n = (await ctx.services.plans.daily(repId, ctx.date)).items.length;
-  sizes.set(repId, n);
-  return n;
+  const missing = repIds.filter((id) => !sizes.has(id));
+  for (const [id, plan] of await ctx.services.plans.dailyMany(missing, ctx.date))
+    sizes.set(id, plan.items.length);
+  return repIds.reduce((n, id) => n + (sizes.get(id) ?? 0), 0);
 };
 
 /** 07:30 on working days: each rep's plan with one tap per visit; each manager a team line. */
@@ -32,17 +43,27 @@ export const dailyPlanJob = defineJob({
   workingDaysOnly: true,
   prepare: async ({ services }) => ({ proxiesEnded: await services.ownership.expireProxies() }),
   // Reps first, so their managers' team lines reuse the plans just computed.
-  recipients: async (ctx) => [
-    ...(await stateOf(ctx).reps).map((u) => u.id),
-    ...(await activeUsers(ctx.services, ["manager"])).map((u) => u.id),
-  ],
+  recipients: async (ctx) => {
+    const { reps, managers } = await stateOf(ctx).users;
+    return [...reps, ...managers].map((u) => u.id);
+  },
+  preparePage: async (ctx, ids) => {
+    const state = stateOf(ctx);
+    const { byId } = await state.users;
+    state.plans = await ctx.services.plans.dailyMany(
+      ids.filter((id) => byId.get(id)?.role === "rep"),
+      ctx.date,
+    );
+  },
   itemFor: async (ctx, userId) => {
-    const { services, date } = ctx;
-    const user = await userRecipient(services, userId);
+    const { date } = ctx;
+    const state = stateOf(ctx);
+    const { reps, byId } = await state.users;
+    const user = byId.get(userId);
     if (!user) return null;
     if (user.role === "rep") {
-      const plan = await services.plans.daily(userId, date);
-      stateOf(ctx).sizes.set(userId, plan.items.length);
+      const plan = state.plans.get(userId) ?? (await ctx.services.plans.daily(userId, date));
+      state.sizes.set(userId, plan.items.length);
       const items = plan.items.map((i) => ({
         customerId: i.customerId,
         name: i.name,
@@ -63,10 +84,12 @@ export const dailyPlanJob = defineJob({
         ],
       };
     }
-    const team = (await stateOf(ctx).reps).filter((r) => r.managerId === userId);
+    const team = reps.filter((r) => r.managerId === userId);
     if (team.length === 0) return { recipientId: userId, messages: [] };
-    let visits = 0;
-    for (const rep of team) visits += await planSize(ctx, rep.id);
+    const visits = await planSizes(
+      ctx,
+      team.map((r) => r.id),
+    );
     return {
       recipientId: userId,
       messages: [
