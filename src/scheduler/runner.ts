@@ -1,10 +1,9 @@
 import { and, desc, eq, gt, inArray, isNull } from "drizzle-orm";
 import type { Logger } from "pino";
-import type { Statement } from "../db/client";
 import { newId } from "../db/ids";
 import { jobMarks, jobRuns } from "../db/schema";
 import { isoWeekday, localDate, localTime } from "../domain/dates";
-import { enqueueStatement } from "../notify/enqueue";
+import { enqueueManyStatements } from "../notify/enqueue";
 import type { Services } from "../services";
 import { loadWorkingDayCalendar } from "../services/calendar";
 import type { JobDefinition, JobItem, JobName, Slot } from "./job";
@@ -215,34 +214,31 @@ export const createJobRunner = (
     result: RunResult,
   ) => {
     const at = services.now();
-    const statements: Statement[] = [];
-    const isMessage: boolean[] = [];
-    for (const { recipientId, messages } of items) {
-      statements.push(
-        database.db
-          .insert(jobMarks)
-          .values({
-            job: job.name,
-            slot: ctx.slot,
-            date: ctx.date,
-            recipientId,
-            runId,
-            count: messages.length,
-            at: at.toISOString(),
-          })
-          .onConflictDoNothing(),
-      );
-      isMessage.push(false);
-      for (const m of messages) {
-        statements.push(enqueueStatement(database.db, m, at));
-        isMessage.push(true);
-      }
-    }
+    const { db } = database;
+    const marks = db
+      .insert(jobMarks)
+      .values(
+        items.map(({ recipientId, messages }) => ({
+          job: job.name,
+          slot: ctx.slot,
+          date: ctx.date,
+          recipientId,
+          runId,
+          count: messages.length,
+          at: at.toISOString(),
+        })),
+      )
+      .onConflictDoNothing();
+    const sends = enqueueManyStatements(
+      db,
+      items.flatMap((i) => i.messages),
+      at,
+    );
     // A message already queued (same dedupe key, e.g. an episode told on an earlier day) inserts
     // nothing; count what the batch really added so `queued` says what this run queued.
-    const results = await database.write((db) => db.batch(statements as [Statement, ...Statement[]]));
+    const results = await database.write((w) => w.batch([marks, ...sends]));
     result.done += items.length;
-    result.queued += results.reduce((n, r, i) => n + (isMessage[i] ? rowsAffected(r) : 0), 0);
+    result.queued += results.slice(1).reduce((n, r) => n + rowsAffected(r), 0);
   };
 
   /** Today's runs whose time has passed but that never finished (late ticks are skipped by cron). */

@@ -5,6 +5,7 @@
  */
 import { and, asc, eq, gt, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { jsonRows, readJsonRows } from "../db/json-rows";
 import type { SettingsStore } from "../db/repos/settings";
 import { alerts, customers, importBatches, purchases, users } from "../db/schema";
 import {
@@ -80,23 +81,33 @@ export const buyerPage = async (db: Db, afterId: string, ownerIds: string[] | nu
 
 /** Net quantity and amount per buyer and day, summed in SQL. */
 const dailyLines = async (db: Db, buyerIds: string[]): Promise<Map<string, PurchaseLine[]>> => {
-  const rows = await db
+  const perDay = db
     .select({
       buyerId: purchases.buyerId,
       date: purchases.date,
-      quantity: sql<number>`sum(${purchases.quantity})`,
-      amountCny: sql<number>`sum(${purchases.amountCny})`,
+      quantity: sql<number>`sum(${purchases.quantity})`.as("quantity"),
+      amountCny: sql<number>`sum(${purchases.amountCny})`.as("amount_cny"),
     })
     .from(purchases)
     .where(inArray(purchases.buyerId, buyerIds))
     .groupBy(purchases.buyerId, purchases.date)
-    .orderBy(purchases.buyerId, purchases.date);
+    .as("per_day");
+  const fields = {
+    buyerId: perDay.buyerId,
+    date: perDay.date,
+    quantity: perDay.quantity,
+    amountCny: perDay.amountCny,
+  };
+  // Tens of thousands of lines a page: read as one JSON value (see src/db/json-rows.ts).
+  const rows = await readJsonRows(fields, db.select({ rows: jsonRows(fields) }).from(perDay));
   const out = new Map<string, PurchaseLine[]>();
   for (const r of rows) {
     const list = out.get(r.buyerId) ?? [];
     list.push({ date: r.date, quantity: Number(r.quantity), amountCny: Number(r.amountCny) });
     out.set(r.buyerId, list);
   }
+  // A JSON aggregate need not keep the subquery's order: each buyer's days are sorted here.
+  for (const list of out.values()) list.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   return out;
 };
 

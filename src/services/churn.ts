@@ -4,7 +4,7 @@
  * job tells people once per opening and once per upgrade; `currentPicture` is the report.
  */
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { auditInsert } from "../db/audit";
+import { auditInsert, auditInsertMany } from "../db/audit";
 import { type Db, runBatch, type Statement } from "../db/client";
 import { newId } from "../db/ids";
 import { alerts } from "../db/schema";
@@ -86,8 +86,12 @@ interface PageContext {
   rows: AlertRow[];
 }
 
-const openStatements = (p: PageContext, out: EvaluateOutput, run: ChurnRun): Statement[] =>
-  out.open.flatMap((o) => {
+/** Rows per multi-row insert of alerts (11 columns each). */
+const ALERTS_PER_INSERT = 500;
+
+/** New episodes in a few multi-row inserts: a first run over a big book opens thousands. */
+const openStatements = (p: PageContext, out: EvaluateOutput, run: ChurnRun): Statement[] => {
+  const rows = out.open.map((o): AlertRow => {
     const n = p.numbers.get(o.customerId)!;
     const level = o.type === "churn_overdue" ? o.level : null;
     const row: AlertRow = {
@@ -105,23 +109,33 @@ const openStatements = (p: PageContext, out: EvaluateOutput, run: ChurnRun): Sta
     };
     run.opened.push(row);
     run.recipients.set(row.id, o.notify);
-    return [
+    return row;
+  });
+  const inserts: Statement[] = [];
+  for (let i = 0; i < rows.length; i += ALERTS_PER_INSERT)
+    inserts.push(
       p.db
         .insert(alerts)
-        .values(row)
+        .values(rows.slice(i, i + ALERTS_PER_INSERT))
         // No target: drizzle renders a partial-index target as `do nothing where …`, which SQLite
         // rejects; the only other unique key is the fresh id, so any conflict is the open episode.
         .onConflictDoNothing(),
-      auditInsert(p.db, {
+    );
+  return [
+    ...inserts,
+    ...auditInsertMany(
+      p.db,
+      rows.map((row) => ({
         actorId: null,
         via: "system",
         action: "open",
         entityType: "alert",
         entityId: row.id,
         after: row,
-      }),
-    ];
-  });
+      })),
+    ),
+  ];
+};
 
 const upgradeStatements = (p: PageContext, out: EvaluateOutput, run: ChurnRun): Statement[] =>
   out.upgrade.flatMap((u) => {

@@ -4,7 +4,7 @@ import { churnRecipients } from "../../domain/churn/churn";
 import type { OutboxMessage } from "../../notify/types";
 import { loadChurnSettings, loadChurnUsers } from "../../services/churn-data";
 import { defineJob, type JobContext } from "../job";
-import { chatMessage, userRecipient } from "../recipients";
+import { activeUsers, chatMessage, type UserRecipient } from "../recipients";
 
 type Notice = {
   alertId: string;
@@ -16,12 +16,24 @@ type Notice = {
   data: Record<string, unknown>;
 };
 
-/** Per run: who hears about which open episode (computed once, read per recipient). */
-const noticesByRun = new WeakMap<JobContext, Map<string, Notice[]>>();
+interface RunNotices {
+  byUser: Map<string, Notice[]>;
+  recipients: Map<string, UserRecipient>;
+}
 
-const notices = async (ctx: JobContext) => {
-  const cached = noticesByRun.get(ctx);
-  if (cached) return cached;
+/** Per run: who hears about which open episode (computed once, read per recipient). */
+const noticesByRun = new WeakMap<JobContext, Promise<RunNotices>>();
+
+const notices = (ctx: JobContext) => {
+  let run = noticesByRun.get(ctx);
+  if (!run) {
+    run = readNotices(ctx);
+    noticesByRun.set(ctx, run);
+  }
+  return run;
+};
+
+const readNotices = async (ctx: JobContext): Promise<RunNotices> => {
   const { db } = ctx.services.database;
   const rows = await db
     .select({ alert: alerts, name: customers.name, ownerId: customers.ownerId, managerId: users.managerId })
@@ -53,8 +65,10 @@ const notices = async (ctx: JobContext) => {
       byUser.set(to.userId, list);
     }
   }
-  noticesByRun.set(ctx, byUser);
-  return byUser;
+  const recipients = new Map(
+    (await activeUsers(ctx.services, ["rep", "manager", "finance", "admin"])).map((u) => [u.id, u]),
+  );
+  return { byUser, recipients };
 };
 
 /**
@@ -70,11 +84,12 @@ export const churnAlertsJob = defineJob({
     const run = await services.churn.evaluate(date);
     return { opened: run.opened.length, upgraded: run.upgraded.length, closed: run.closed };
   },
-  recipients: async (ctx) => [...(await notices(ctx)).keys()].sort(),
+  recipients: async (ctx) => [...(await notices(ctx)).byUser.keys()].sort(),
   itemFor: async (ctx, userId) => {
-    const user = await userRecipient(ctx.services, userId);
+    const { byUser, recipients } = await notices(ctx);
+    const user = recipients.get(userId);
     if (!user) return null;
-    const messages: OutboxMessage[] = ((await notices(ctx)).get(userId) ?? []).map((n) =>
+    const messages: OutboxMessage[] = (byUser.get(userId) ?? []).map((n) =>
       chatMessage(
         user,
         "churn_alert",
