@@ -192,12 +192,11 @@ export const createChurnService = (ctx: ServiceContext) => {
   /** Pages of buyers (optionally some owners' only) with their histories. */
   async function* histories(date: IsoDate, ownerIds: string[] | null) {
     const bySeller = await sellerAsOf(db);
-    let after = "";
-    for (;;) {
+    let after: string | null = "";
+    while (after !== null) {
       const page = await buyerPage(db, after, ownerIds);
-      if (page.length === 0) return;
-      after = page[page.length - 1].id;
-      yield await buyerHistories(db, page, bySeller, date);
+      after = page.next;
+      if (page.rows.length) yield await buyerHistories(db, page.rows, bySeller, date);
     }
   }
 
