@@ -8,6 +8,7 @@ import { lunarCalendar } from "../calendar/lunar";
 import { auditInsert } from "../db/audit";
 import type { Db } from "../db/client";
 import { newId } from "../db/ids";
+import { type JsonRow, jsonRows, readJsonRows } from "../db/json-rows";
 import { careSkips, customers, outbox } from "../db/schema";
 import { careEligibility, type SuppressReason } from "../domain/care/eligibility";
 import {
@@ -38,7 +39,30 @@ export type DueGreeting =
   | { customer: CareCustomerView; occasions: Occasion[]; channel: "sms" | "email" }
   | { customer: CareCustomerView; occasions: Occasion[]; suppressed: SuppressReason };
 
-type CustomerRow = typeof customers.$inferSelect;
+/** The customer columns care reads: occasions, eligibility, and where a greeting goes. */
+const careFields = {
+  id: customers.id,
+  name: customers.name,
+  title: customers.title,
+  kind: customers.kind,
+  ownerId: customers.ownerId,
+  locale: customers.locale,
+  birthday: customers.birthday,
+  smsConsent: customers.smsConsent,
+  emailConsent: customers.emailConsent,
+  preferredChannel: customers.preferredChannel,
+  phone: customers.phone,
+  email: customers.email,
+  timezone: customers.timezone,
+  erasedAt: customers.erasedAt,
+};
+type CustomerRow = JsonRow<typeof careFields>;
+
+/** A greeting that will go out, with what sending it needs (kept out of the view on purpose). */
+export type GreetingToSend = Extract<DueGreeting, { channel: "sms" | "email" }> & {
+  address: string | null;
+  timezone: string | null;
+};
 
 /** Birthdays stored as MM-DD or YYYY-MM-DD; 29 Feb is greeted on 28 Feb in common years. */
 const birthdayWhere = (date: IsoDate): SQL => {
@@ -89,9 +113,10 @@ export const createCareService = (ctx: ServiceContext, lunar: LunarCalendar = lu
   };
 
   /** Candidates: everyone on a festival day (festivals suit all), else birthdays only. */
-  const candidatePage = (date: IsoDate, festivalDay: boolean, after: string) =>
-    db
-      .select()
+  // A festival day pages through every customer: narrow columns, read as one JSON value.
+  const candidatePage = async (date: IsoDate, festivalDay: boolean, after: string) => {
+    const ids = db
+      .select({ id: customers.id })
       .from(customers)
       .where(
         and(
@@ -102,8 +127,20 @@ export const createCareService = (ctx: ServiceContext, lunar: LunarCalendar = lu
       )
       .orderBy(asc(customers.id))
       .limit(PAGE);
+    const rows = await readJsonRows(
+      careFields,
+      db
+        .select({ rows: jsonRows(careFields) })
+        .from(customers)
+        .where(inArray(customers.id, ids)),
+    );
+    return rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  };
 
-  const judgePage = async (rows: CustomerRow[], date: IsoDate): Promise<DueGreeting[]> => {
+  const judgePage = async (
+    rows: CustomerRow[],
+    date: IsoDate,
+  ): Promise<{ due: DueGreeting; row: CustomerRow }[]> => {
     const withOccasions = rows
       .map((c) => ({ c, occasions: occasionsForCustomer(c, date, lunar) }))
       .filter((x) => x.occasions.length > 0);
@@ -140,9 +177,21 @@ export const createCareService = (ctx: ServiceContext, lunar: LunarCalendar = lu
         skipped: skipped.has(c.id),
         caps,
       });
-      return { customer: view(c), occasions, ...e };
+      return { due: { customer: view(c), occasions, ...e }, row: c };
     });
   };
+
+  /** The candidates of `date` judged a page at a time, each with the row it was judged on. */
+  async function* judgedPages(date: IsoDate) {
+    const festivalDay = occasionsOn(date, { lunar }).length > 0;
+    let after = "";
+    for (;;) {
+      const rows = await candidatePage(date, festivalDay, after);
+      if (rows.length === 0) return;
+      after = rows[rows.length - 1].id;
+      yield await judgePage(rows, date);
+    }
+  }
 
   /**
    * Customers with an occasion on `date` and how each may be greeted, or why not. A
@@ -150,15 +199,25 @@ export const createCareService = (ctx: ServiceContext, lunar: LunarCalendar = lu
    * job finds `cap_reached` and queues nothing again.
    */
   const dueGreetings = async (date: IsoDate): Promise<DueGreeting[]> => {
-    const festivalDay = occasionsOn(date, { lunar }).length > 0;
     const out: DueGreeting[] = [];
-    let after = "";
-    for (;;) {
-      const rows = await candidatePage(date, festivalDay, after);
-      if (rows.length === 0) break;
-      after = rows[rows.length - 1].id;
-      out.push(...(await judgePage(rows, date)));
-    }
+    for await (const page of judgedPages(date)) out.push(...page.map((p) => p.due));
+    return out;
+  };
+
+  /**
+   * Only the greetings that will go out on `date`, with address and zone: on a festival day
+   * most customers are suppressed (no consent), and the jobs keep none of them in memory.
+   */
+  const greetingsToSend = async (date: IsoDate): Promise<GreetingToSend[]> => {
+    const out: GreetingToSend[] = [];
+    for await (const page of judgedPages(date))
+      for (const { due, row } of page)
+        if ("channel" in due)
+          out.push({
+            ...due,
+            address: due.channel === "sms" ? row.phone : row.email,
+            timezone: row.timezone,
+          });
     return out;
   };
 
@@ -190,7 +249,7 @@ export const createCareService = (ctx: ServiceContext, lunar: LunarCalendar = lu
     return ok({ skipped: true });
   };
 
-  return { dueGreetings, skip };
+  return { dueGreetings, greetingsToSend, skip };
 };
 
 const skipRow = (db: Db, customerId: string, date: IsoDate) =>

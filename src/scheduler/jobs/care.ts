@@ -1,53 +1,56 @@
-import { eq, inArray } from "drizzle-orm";
-import { customers, users } from "../../db/schema";
+import { users } from "../../db/schema";
 import { careWindow } from "../../domain/care/eligibility";
 import { addDays } from "../../domain/dates";
-import type { DueGreeting } from "../../services/care";
+import type { GreetingToSend } from "../../services/care";
 import { defineJob, type JobContext } from "../job";
 import { chatMessage, userRecipient } from "../recipients";
 
-type Eligible = Extract<DueGreeting, { channel: "sms" | "email" }>;
-const dueByRun = new WeakMap<JobContext, Promise<Eligible[]>>();
-const byIdByRun = new WeakMap<JobContext, Promise<Map<string, Eligible>>>();
-const repNamesByRun = new WeakMap<JobContext, Map<string, string>>();
+interface RunGreetings {
+  all: GreetingToSend[];
+  byId: Map<string, GreetingToSend>;
+}
+const greetingsByRun = new WeakMap<JobContext, Map<string, Promise<RunGreetings>>>();
+const repNamesByRun = new WeakMap<JobContext, Promise<Map<string, string>>>();
 
-/** Today's greetings by customer, for one lookup per recipient instead of a scan. */
-const eligibleById = (ctx: JobContext) => {
-  let map = byIdByRun.get(ctx);
-  if (!map) {
-    map = eligibleOn(ctx, ctx.date).then((all) => new Map(all.map((g) => [g.customer.id, g])));
-    byIdByRun.set(ctx, map);
+/** The greetings that will go out on a date, computed once per run (only those: a few %). */
+const greetingsOn = (ctx: JobContext, date: string) => {
+  const byDate = greetingsByRun.get(ctx) ?? new Map<string, Promise<RunGreetings>>();
+  greetingsByRun.set(ctx, byDate);
+  let run = byDate.get(date);
+  if (!run) {
+    run = ctx.services.care
+      .greetingsToSend(date)
+      .then((all) => ({ all, byId: new Map(all.map((g) => [g.customer.id, g])) }));
+    byDate.set(date, run);
   }
-  return map;
+  return run;
 };
 
-/** The rep's name signs the greeting; a rep greets many customers, so names are kept per run. */
-const repName = async (ctx: JobContext, repId: string) => {
-  const names = repNamesByRun.get(ctx) ?? new Map<string, string>();
-  repNamesByRun.set(ctx, names);
-  let name = names.get(repId);
-  if (name === undefined) {
-    const rep = await ctx.services.database.db
-      .select({ name: users.name })
+const windowsByRun = new WeakMap<JobContext, Map<string, Promise<ReturnType<typeof careWindow>>>>();
+
+/** The day's sending window in a zone: the same for every customer of that zone, so once per zone. */
+const windowIn = (ctx: JobContext, timeZone: string) => {
+  const byZone = windowsByRun.get(ctx) ?? new Map<string, Promise<ReturnType<typeof careWindow>>>();
+  windowsByRun.set(ctx, byZone);
+  let window = byZone.get(timeZone);
+  if (!window) {
+    window = ctx.services.settings.get("care.window").then((w) => careWindow(ctx.date, timeZone, w));
+    byZone.set(timeZone, window);
+  }
+  return window;
+};
+
+/** The rep's name signs the greeting: every rep's name read once per run. */
+const repNames = (ctx: JobContext) => {
+  let names = repNamesByRun.get(ctx);
+  if (!names) {
+    names = ctx.services.database.db
+      .select({ id: users.id, name: users.name })
       .from(users)
-      .where(inArray(users.id, [repId]))
-      .get();
-    name = rep?.name ?? "";
-    names.set(repId, name);
+      .then((rows) => new Map(rows.map((r) => [r.id, r.name])));
+    repNamesByRun.set(ctx, names);
   }
-  return name;
-};
-
-/** The greetings that will go out on a date (computed once per run). */
-const eligibleOn = (ctx: JobContext, date: string) => {
-  let due = dueByRun.get(ctx);
-  if (!due) {
-    due = ctx.services.care
-      .dueGreetings(date)
-      .then((all) => all.filter((g): g is Eligible => "channel" in g));
-    dueByRun.set(ctx, due);
-  }
-  return due;
+  return names;
 };
 
 /** 16:00 the day before: each rep sees tomorrow's greetings and can stop one. */
@@ -56,12 +59,12 @@ export const carePreviewJob = defineJob({
   at: { "": "16:00" },
   workingDaysOnly: false,
   recipients: async (ctx) =>
-    [...new Set((await eligibleOn(ctx, addDays(ctx.date, 1))).map((g) => g.customer.ownerId))].sort(),
+    [...new Set((await greetingsOn(ctx, addDays(ctx.date, 1))).all.map((g) => g.customer.ownerId))].sort(),
   itemFor: async (ctx, repId) => {
     const user = await userRecipient(ctx.services, repId);
     if (!user) return null;
     const tomorrow = addDays(ctx.date, 1);
-    const items = (await eligibleOn(ctx, tomorrow))
+    const items = (await greetingsOn(ctx, tomorrow)).all
       .filter((g) => g.customer.ownerId === repId)
       .map((g) => ({
         customerId: g.customer.id,
@@ -92,18 +95,12 @@ export const careGreetingsJob = defineJob({
   name: "care-greetings",
   at: { "": "09:30" },
   workingDaysOnly: false,
-  recipients: async (ctx) => (await eligibleOn(ctx, ctx.date)).map((g) => g.customer.id),
+  recipients: async (ctx) => (await greetingsOn(ctx, ctx.date)).all.map((g) => g.customer.id),
   itemFor: async (ctx, customerId) => {
-    const g = (await eligibleById(ctx)).get(customerId);
+    const g = (await greetingsOn(ctx, ctx.date)).byId.get(customerId);
     if (!g) return null;
-    const { db } = ctx.services.database;
-    const c = await db.select().from(customers).where(eq(customers.id, customerId)).get();
-    if (!c) return null;
-    const window = careWindow(
-      ctx.date,
-      c.timezone ?? ctx.services.timeZone,
-      await ctx.services.settings.get("care.window"),
-    );
+    const c = g.customer;
+    const window = await windowIn(ctx, g.timezone ?? ctx.services.timeZone);
     return {
       recipientId: customerId,
       messages: [
@@ -113,12 +110,12 @@ export const careGreetingsJob = defineJob({
           recipientId: customerId,
           template: "care_greeting",
           locale: c.locale,
-          address: g.channel === "sms" ? c.phone : c.email,
+          address: g.address,
           data: {
             customerId,
             customerName: c.name,
             title: c.title,
-            repName: await repName(ctx, c.ownerId),
+            repName: (await repNames(ctx)).get(c.ownerId) ?? "",
             occasions: g.occasions,
             locale: c.locale,
             date: ctx.date,
