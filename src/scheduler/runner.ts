@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { newId } from "../db/ids";
 import { jobMarks, jobRuns } from "../db/schema";
 import { isoWeekday, localDate, localTime } from "../domain/dates";
+import { yieldToEventLoop } from "../lib/yield";
 import { enqueueManyStatements } from "../notify/enqueue";
 import type { Services } from "../services";
 import { loadWorkingDayCalendar } from "../services/calendar";
@@ -163,6 +164,7 @@ export const createJobRunner = (
           await renew(runId, at);
         }
         await runPage(job, ctx, recipients.slice(i, i + PAGE), runId, result);
+        await yieldToEventLoop();
       }
       await finish(runId, {
         ...result.counts,

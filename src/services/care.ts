@@ -19,6 +19,7 @@ import {
 } from "../domain/care/occasions";
 import { addDays, type IsoDate, isLeapYear, lastDayOfMonth, zonedInstant } from "../domain/dates";
 import { fail, ok, type Result } from "../domain/result";
+import { yieldToEventLoop } from "../lib/yield";
 import type { Actor, ServiceContext } from "./context";
 
 export const CARE_TEMPLATE = "care_greeting";
@@ -186,6 +187,7 @@ export const createCareService = (ctx: ServiceContext, lunar: LunarCalendar = lu
     const festivalDay = occasionsOn(date, { lunar }).length > 0;
     let after = "";
     for (;;) {
+      await yieldToEventLoop();
       const rows = await candidatePage(date, festivalDay, after);
       if (rows.length === 0) return;
       after = rows[rows.length - 1].id;

@@ -20,6 +20,7 @@ import {
   silenceDays,
 } from "../domain/churn/churn";
 import type { IsoDate } from "../domain/dates";
+import { yieldToEventLoop } from "../lib/yield";
 import {
   type AlertRow,
   type BuyerHistory,
@@ -194,6 +195,7 @@ export const createChurnService = (ctx: ServiceContext) => {
     const bySeller = await sellerAsOf(db);
     let after: string | null = "";
     while (after !== null) {
+      await yieldToEventLoop();
       const page = await buyerPage(db, after, ownerIds);
       after = page.next;
       if (page.rows.length) yield await buyerHistories(db, page.rows, bySeller, date);
