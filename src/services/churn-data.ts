@@ -1,7 +1,8 @@
 /**
  * What the churn rules read from the database, in pages: buyers 1,000 at a time by id,
- * their purchases summed per day in SQL (a buyer's 2M-row history never reaches JS as
- * rows), and the as-of date their data covers (DOMAIN.md §6).
+ * their last few purchase events and the days of the decline windows summed in SQL (a
+ * buyer's history never reaches JS whole), and the as-of date their data covers
+ * (DOMAIN.md §6).
  */
 import { and, asc, eq, gt, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
@@ -13,11 +14,12 @@ import {
   type ChurnSettings,
   type ChurnUser,
   type CustomerKind,
+  EPSILON,
+  EVENTS_READ,
   type OpenEpisode,
   type PurchaseLine,
-  purchaseEvents,
 } from "../domain/churn/churn";
-import type { IsoDate } from "../domain/dates";
+import { addDays, type IsoDate } from "../domain/dates";
 
 /** Kinds that buy (DOMAIN.md §4): departments and doctors prescribe, they do not purchase. */
 export const BUYER_KINDS = ["hospital", "pharmacy", "distributor"] as const;
@@ -111,8 +113,15 @@ export const buyerPage = async (
   return { rows, next: ids.length === PAGE ? ids[ids.length - 1] : null };
 };
 
-/** Net quantity and amount per buyer and day, summed in SQL. */
-const dailyLines = async (db: Db, buyerIds: string[]): Promise<Map<string, PurchaseLine[]>> => {
+/**
+ * Net quantity and amount per buyer and day since `after` (exclusive): only the decline
+ * windows read amounts, so older days are left in the database.
+ */
+const dailyLines = async (
+  db: Db,
+  buyerIds: string[],
+  after: IsoDate,
+): Promise<Map<string, PurchaseLine[]>> => {
   const perDay = db
     .select({
       buyerId: purchases.buyerId,
@@ -121,7 +130,7 @@ const dailyLines = async (db: Db, buyerIds: string[]): Promise<Map<string, Purch
       amountCny: sql<number>`sum(${purchases.amountCny})`.as("amount_cny"),
     })
     .from(purchases)
-    .where(inArray(purchases.buyerId, buyerIds))
+    .where(and(inArray(purchases.buyerId, buyerIds), gt(purchases.date, after)))
     .groupBy(purchases.buyerId, purchases.date)
     .as("per_day");
   const fields = {
@@ -130,7 +139,7 @@ const dailyLines = async (db: Db, buyerIds: string[]): Promise<Map<string, Purch
     quantity: perDay.quantity,
     amountCny: perDay.amountCny,
   };
-  // Tens of thousands of lines a page: read as one JSON value (see src/db/json-rows.ts).
+  // Thousands of lines a page: read as one JSON value (see src/db/json-rows.ts).
   const rows = await readJsonRows(fields, db.select({ rows: jsonRows(fields) }).from(perDay));
   const out = new Map<string, PurchaseLine[]>();
   for (const r of rows) {
@@ -141,6 +150,26 @@ const dailyLines = async (db: Db, buyerIds: string[]): Promise<Map<string, Purch
   // A JSON aggregate need not keep the subquery's order: each buyer's days are sorted here.
   for (const list of out.values()) list.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   return out;
+};
+
+/**
+ * Each buyer's most recent purchase events, oldest first: the days whose net quantity is
+ * positive (the rule of `purchaseEvents`, applied in SQL), at most the `EVENTS_READ` the
+ * rules look at. Read from the end of each buyer's index range, so a long history costs
+ * no more than a short one.
+ */
+const recentEvents = async (db: Db, buyerIds: string[]): Promise<Map<string, IsoDate[]>> => {
+  const rows = await db.all<{ id: string; events: string }>(sql`
+    select b.value as id,
+      (select json_group_array(day) from (
+        select ${purchases.date} as day from ${purchases}
+        where ${purchases.buyerId} = b.value
+        group by ${purchases.date}
+        having sum(${purchases.quantity}) > ${EPSILON}
+        order by ${purchases.date} desc
+        limit ${EVENTS_READ})) as events
+    from json_each(${JSON.stringify(buyerIds)}) b`);
+  return new Map(rows.map((r) => [r.id, (JSON.parse(r.events) as IsoDate[]).sort()]));
 };
 
 /** Who sells to each buyer: null = the company (ERP or manual entry), else a distributor. */
@@ -198,29 +227,32 @@ const asOfFor = (sellers: (string | null)[], bySeller: Map<string, IsoDate>, tod
 
 export interface BuyerHistory extends ChurnCustomer {
   name: string;
+  /** Daily lines of the decline windows (older days are not read). */
   lines: PurchaseLine[];
 }
 
-/** One page of buyers with their daily lines, events and as-of date. */
+/** One page of buyers with their recent events, the decline windows' lines and as-of date. */
 export const buyerHistories = async (
   db: Db,
   page: BuyerRow[],
   bySeller: Map<string, IsoDate>,
   today: IsoDate,
+  declineWindowDays: number,
 ): Promise<BuyerHistory[]> => {
   if (page.length === 0) return [];
   const ids = page.map((b) => b.id);
-  const lines = await dailyLines(db, ids);
   const sellers = await sellersOf(db, ids);
-  return page.map((b) => {
-    const mine = lines.get(b.id) ?? [];
-    return {
-      ...b,
-      events: purchaseEvents(mine),
-      asOf: asOfFor(sellers.get(b.id) ?? [], bySeller, today),
-      lines: mine,
-    };
-  });
+  const asOf = new Map(ids.map((id) => [id, asOfFor(sellers.get(id) ?? [], bySeller, today)]));
+  // The decline windows end at the as-of date (never after today) and reach back two windows.
+  const earliest = [...asOf.values(), today].sort()[0];
+  const lines = await dailyLines(db, ids, addDays(earliest, -2 * declineWindowDays));
+  const events = await recentEvents(db, ids);
+  return page.map((b) => ({
+    ...b,
+    events: events.get(b.id) ?? [],
+    asOf: asOf.get(b.id)!,
+    lines: lines.get(b.id) ?? [],
+  }));
 };
 
 export type AlertRow = typeof alerts.$inferSelect;

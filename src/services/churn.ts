@@ -191,14 +191,14 @@ export const createChurnService = (ctx: ServiceContext) => {
   const { db } = ctx.database;
 
   /** Pages of buyers (optionally some owners' only) with their histories. */
-  async function* histories(date: IsoDate, ownerIds: string[] | null) {
+  async function* histories(date: IsoDate, ownerIds: string[] | null, declineWindowDays: number) {
     const bySeller = await sellerAsOf(db);
     let after: string | null = "";
     while (after !== null) {
       await yieldToEventLoop();
       const page = await buyerPage(db, after, ownerIds);
       after = page.next;
-      if (page.rows.length) yield await buyerHistories(db, page.rows, bySeller, date);
+      if (page.rows.length) yield await buyerHistories(db, page.rows, bySeller, date, declineWindowDays);
     }
   }
 
@@ -211,7 +211,7 @@ export const createChurnService = (ctx: ServiceContext) => {
     const users = await loadChurnUsers(db);
     const run: ChurnRun = { opened: [], upgraded: [], closed: 0, recipients: new Map() };
     const at = ctx.now().toISOString();
-    for await (const page of histories(date, null)) {
+    for await (const page of histories(date, null, settings.decline.windowDays)) {
       const numbers = new Map(page.map((c) => [c.id, churnNumbers(c, date, settings)]));
       const owners = new Map(page.map((c) => [c.id, c.ownerId]));
       await ctx.database.write(async (w) => {
@@ -233,7 +233,7 @@ export const createChurnService = (ctx: ServiceContext) => {
     const date = filters.date ?? today(ctx);
     const settings = await loadChurnSettings(ctx.settings);
     const out: ChurnPictureRow[] = [];
-    for await (const page of histories(date, filters.ownerIds)) {
+    for await (const page of histories(date, filters.ownerIds, settings.decline.windowDays)) {
       const { rows } = await openEpisodes(
         db,
         page.map((c) => c.id),

@@ -31,10 +31,12 @@ export interface DeclineSettings {
 
 /** How many most recent intervals the cycle is the median of. */
 const CYCLE_INTERVALS = 6;
+/** The most recent events the rules ever read (the cycle's intervals need one more event). */
+export const EVENTS_READ = CYCLE_INTERVALS + 1;
 /** Fewer events than this and history says nothing: use the per-kind default. */
 const MIN_EVENTS = 3;
 /** Guards `silence > cycle × factor` against float noise (3 × 1.1 = 3.3000000000000003). */
-const EPSILON = 1e-9;
+export const EPSILON = 1e-9;
 
 /** Days with a positive net quantity, sorted, distinct: same-day lines are one event, returns net out. */
 export const purchaseEvents = (lines: readonly PurchaseLine[]): IsoDate[] => {
