@@ -1,8 +1,10 @@
 import { eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { alerts, auditLog } from "../../../src/db/schema";
+import { purchaseEvents } from "../../../src/domain/churn/churn";
 import { addDays } from "../../../src/domain/dates";
-import { createChurnService } from "../../../src/services/churn";
+import { churnNumbers, createChurnService } from "../../../src/services/churn";
+import { loadChurnSettings } from "../../../src/services/churn-data";
 import { createUser } from "../../helpers/app";
 import { type ChurnServer, churnFixtures, startChurnServer } from "../../helpers/churn-app";
 
@@ -75,6 +77,47 @@ describe("churn episodes", () => {
     expect(rows[0]).toMatchObject({ level: "upgraded", severity: "critical", closedAt: null });
     const third = await churn().evaluate(addDays(later, 1));
     expect([third.opened.length, third.upgraded.length, third.closed]).toEqual([0, 0, 0]);
+  });
+
+  it("reads a long history as the rules over every line would: last events, returns netted out, old days ignored", async () => {
+    const c = await pharmacy("老客户药店");
+    // Three years every 40 days, then the last half year every 15 days: the cycle is the
+    // median of the last 6 intervals (15), not of all 27 (40). A same-day full return after
+    // the last purchase is no event, and its amounts net to 0 in the last decline window.
+    const days: [number, number, number][] = [];
+    for (let k = 0; k <= 20; k++) days.push([-1200 + 40 * k, 10, 100 + k]);
+    for (let k = 0; k <= 6; k++) days.push([-185 + 15 * k, 10, 200 + k]);
+    days.push([-30, 5, 80], [-30, -5, -80]);
+    for (const [offset, quantity, amount] of days) await fx.purchase(c, addDays(D, offset), quantity, amount);
+    const lines = [...new Set(days.map(([o]) => addDays(D, o)))].sort().map((date) => ({
+      date,
+      quantity: days.filter(([o]) => addDays(D, o) === date).reduce((n, [, q]) => n + q, 0),
+      amountCny: days.filter(([o]) => addDays(D, o) === date).reduce((n, [, , a]) => n + a, 0),
+    }));
+    const settings = await loadChurnSettings(server.services.settings);
+    const expected = churnNumbers(
+      {
+        id: c,
+        kind: "pharmacy",
+        ownerId: rep.id,
+        ownerManagerId: manager.id,
+        name: "老客户药店",
+        events: purchaseEvents(lines),
+        asOf: D,
+        lines,
+      },
+      D,
+      settings,
+    );
+    const { customers } = await churn().currentPicture({ ownerIds: [rep.id], date: D });
+    expect(expected).toMatchObject({
+      cycleDays: 15,
+      silenceDays: 95,
+      level: "upgraded",
+      decline: true,
+      last90Cny: 0,
+    });
+    expect(customers.find((r) => r.customerId === c)).toMatchObject({ ...expected, alertIds: [] });
   });
 
   it("closes the episode when a purchase arrives", async () => {
