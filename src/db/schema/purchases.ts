@@ -28,7 +28,8 @@ export const purchases = sqliteTable(
   },
   (t) => [
     uniqueIndex("purchases_natural_uq").on(t.naturalKey),
-    index("purchases_buyer_date_idx").on(t.buyerId, t.date),
+    // Covers the churn reads (a buyer's days, net quantity, amount, sellers) without the table.
+    index("purchases_buyer_lines_idx").on(t.buyerId, t.date, t.quantity, t.amountCny, t.sellerId),
     index("purchases_seller_date_idx").on(t.sellerId, t.date),
     index("purchases_date_idx").on(t.date),
   ],

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { id, timestamps } from "./columns";
 import { customers } from "./customers";
@@ -43,5 +44,13 @@ export const visits = sqliteTable(
     index("visits_rep_date_idx").on(t.repId, t.date),
     index("visits_customer_date_idx").on(t.customerId, t.date),
     index("visits_follow_up_idx").on(t.followUpOn),
+    // The daily plan's reads for a page of reps, answered from these small indexes alone
+    // (the predicate's columns are in them too, or SQLite reads the table to recheck them).
+    index("visits_logged_customer_date_idx")
+      .on(t.customerId, t.date, t.status)
+      .where(sql`status = 'logged'`),
+    index("visits_open_follow_up_idx")
+      .on(t.customerId, t.followUpOn, t.followUpDoneAt)
+      .where(sql`follow_up_on is not null and follow_up_done_at is null`),
   ],
 );
