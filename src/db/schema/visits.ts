@@ -46,9 +46,7 @@ export const visits = sqliteTable(
     index("visits_follow_up_idx").on(t.followUpOn),
     // The daily plan's reads for a page of reps, answered from these small indexes alone
     // (the predicate's columns are in them too, or SQLite reads the table to recheck them).
-    index("visits_logged_customer_date_idx")
-      .on(t.customerId, t.date, t.status)
-      .where(sql`status = 'logged'`),
+    index("visits_logged_customer_date_idx").on(t.customerId, t.date, t.status).where(sql`status = 'logged'`),
     index("visits_open_follow_up_idx")
       .on(t.customerId, t.followUpOn, t.followUpDoneAt)
       .where(sql`follow_up_on is not null and follow_up_done_at is null`),
