@@ -4,9 +4,8 @@
  * buyer's history never reaches JS whole), and the as-of date their data covers
  * (DOMAIN.md §6).
  */
-import { and, asc, eq, gt, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { jsonRows, readJsonRows } from "../db/json-rows";
 import type { SettingsStore } from "../db/repos/settings";
 import { alerts, customers, importBatches, purchases, users } from "../db/schema";
 import {
@@ -113,74 +112,72 @@ export const buyerPage = async (
   return { rows, next: ids.length === PAGE ? ids[ids.length - 1] : null };
 };
 
+/** One row per buyer of a page, from subqueries that each read one buyer's index range. */
+const perBuyer = <T>(db: Db, buyerIds: string[], columns: SQL) =>
+  db.all<{ id: string } & T>(
+    sql`select b.value as id, ${columns} from json_each(${JSON.stringify(buyerIds)}) b`,
+  );
+
+/** A buyer's days from a `perBuyer` JSON column, oldest first (JSON aggregates keep no order). */
+const byDate = <T extends { date: IsoDate }>(list: T[]) =>
+  list.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+
 /**
- * Net quantity and amount per buyer and day since `after` (exclusive): only the decline
- * windows read amounts, so older days are left in the database.
+ * Per buyer: the most recent purchase events — days whose net quantity is positive (the rule
+ * of `purchaseEvents`, applied in SQL), at most the `EVENTS_READ` the rules look at, read
+ * from the end of the buyer's index range so a long history costs no more than a short one —
+ * and who sells to it (null = the company, by ERP or manual entry; else a distributor).
  */
-const dailyLines = async (
-  db: Db,
-  buyerIds: string[],
-  after: IsoDate,
-): Promise<Map<string, PurchaseLine[]>> => {
-  const perDay = db
-    .select({
-      buyerId: purchases.buyerId,
-      date: purchases.date,
-      quantity: sql<number>`sum(${purchases.quantity})`.as("quantity"),
-      amountCny: sql<number>`sum(${purchases.amountCny})`.as("amount_cny"),
-    })
-    .from(purchases)
-    .where(and(inArray(purchases.buyerId, buyerIds), gt(purchases.date, after)))
-    .groupBy(purchases.buyerId, purchases.date)
-    .as("per_day");
-  const fields = {
-    buyerId: perDay.buyerId,
-    date: perDay.date,
-    quantity: perDay.quantity,
-    amountCny: perDay.amountCny,
-  };
-  // Thousands of lines a page: read as one JSON value (see src/db/json-rows.ts).
-  const rows = await readJsonRows(fields, db.select({ rows: jsonRows(fields) }).from(perDay));
-  const out = new Map<string, PurchaseLine[]>();
-  for (const r of rows) {
-    const list = out.get(r.buyerId) ?? [];
-    list.push({ date: r.date, quantity: Number(r.quantity), amountCny: Number(r.amountCny) });
-    out.set(r.buyerId, list);
-  }
-  // A JSON aggregate need not keep the subquery's order: each buyer's days are sorted here.
-  for (const list of out.values()) list.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
-  return out;
+const eventsAndSellers = async (db: Db, buyerIds: string[]) => {
+  const rows = await perBuyer<{ events: string; sellers: string }>(
+    db,
+    buyerIds,
+    sql`(select json_group_array(day) from (
+          select ${purchases.date} as day from ${purchases}
+          where ${purchases.buyerId} = b.value
+          group by ${purchases.date}
+          having sum(${purchases.quantity}) > ${EPSILON}
+          order by ${purchases.date} desc
+          limit ${EVENTS_READ})) as events,
+        (select json_group_array(distinct ${purchases.sellerId}) from ${purchases}
+          where ${purchases.buyerId} = b.value) as sellers`,
+  );
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        events: (JSON.parse(r.events) as IsoDate[]).sort(),
+        sellers: JSON.parse(r.sellers) as (string | null)[],
+      },
+    ]),
+  );
 };
 
 /**
- * Each buyer's most recent purchase events, oldest first: the days whose net quantity is
- * positive (the rule of `purchaseEvents`, applied in SQL), at most the `EVENTS_READ` the
- * rules look at. Read from the end of each buyer's index range, so a long history costs
- * no more than a short one.
+ * Per buyer: net quantity and amount per day after `after` (exclusive). Only the decline
+ * windows read amounts, so older days stay in the database.
  */
-const recentEvents = async (db: Db, buyerIds: string[]): Promise<Map<string, IsoDate[]>> => {
-  const rows = await db.all<{ id: string; events: string }>(sql`
-    select b.value as id,
-      (select json_group_array(day) from (
-        select ${purchases.date} as day from ${purchases}
-        where ${purchases.buyerId} = b.value
-        group by ${purchases.date}
-        having sum(${purchases.quantity}) > ${EPSILON}
-        order by ${purchases.date} desc
-        limit ${EVENTS_READ})) as events
-    from json_each(${JSON.stringify(buyerIds)}) b`);
-  return new Map(rows.map((r) => [r.id, (JSON.parse(r.events) as IsoDate[]).sort()]));
-};
-
-/** Who sells to each buyer: null = the company (ERP or manual entry), else a distributor. */
-const sellersOf = async (db: Db, buyerIds: string[]) => {
-  const rows = await db
-    .selectDistinct({ buyerId: purchases.buyerId, sellerId: purchases.sellerId })
-    .from(purchases)
-    .where(inArray(purchases.buyerId, buyerIds));
-  const out = new Map<string, (string | null)[]>();
-  for (const r of rows) out.set(r.buyerId, [...(out.get(r.buyerId) ?? []), r.sellerId]);
-  return out;
+const dailyLines = async (db: Db, buyerIds: string[], after: IsoDate) => {
+  const rows = await perBuyer<{ lines: string }>(
+    db,
+    buyerIds,
+    sql`(select json_group_array(json_array(day, quantity, amount)) from (
+          select ${purchases.date} as day, sum(${purchases.quantity}) as quantity,
+            sum(${purchases.amountCny}) as amount
+          from ${purchases}
+          where ${purchases.buyerId} = b.value and ${purchases.date} > ${after}
+          group by ${purchases.date})) as lines`,
+  );
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      byDate(
+        (JSON.parse(r.lines) as [IsoDate, number, number][]).map(
+          ([date, quantity, amountCny]): PurchaseLine => ({ date, quantity, amountCny }),
+        ),
+      ),
+    ]),
+  );
 };
 
 /**
@@ -241,15 +238,14 @@ export const buyerHistories = async (
 ): Promise<BuyerHistory[]> => {
   if (page.length === 0) return [];
   const ids = page.map((b) => b.id);
-  const sellers = await sellersOf(db, ids);
-  const asOf = new Map(ids.map((id) => [id, asOfFor(sellers.get(id) ?? [], bySeller, today)]));
+  const facts = await eventsAndSellers(db, ids);
+  const asOf = new Map(ids.map((id) => [id, asOfFor(facts.get(id)?.sellers ?? [], bySeller, today)]));
   // The decline windows end at the as-of date (never after today) and reach back two windows.
   const earliest = [...asOf.values(), today].sort()[0];
   const lines = await dailyLines(db, ids, addDays(earliest, -2 * declineWindowDays));
-  const events = await recentEvents(db, ids);
   return page.map((b) => ({
     ...b,
-    events: events.get(b.id) ?? [],
+    events: facts.get(b.id)?.events ?? [],
     asOf: asOf.get(b.id)!,
     lines: lines.get(b.id) ?? [],
   }));
