@@ -1,3 +1,5 @@
+import type { InStatement } from "@libsql/client";
+import { bulkInsert } from "../db/bulk-insert";
 import type { Db, Statement } from "../db/client";
 import { newId } from "../db/ids";
 import { outbox } from "../db/schema";
@@ -10,25 +12,17 @@ import type { OutboxMessage } from "./types";
 export const enqueueStatement = (db: Db, m: OutboxMessage, now = new Date()): Statement =>
   db.insert(outbox).values(outboxRow(m, now)).onConflictDoNothing({ target: outbox.dedupeKey });
 
-/** Rows per multi-row insert: 14 columns each stays well under SQLite's 32,766 parameters. */
-const ROWS_PER_INSERT = 500;
-
 /**
- * The inserts for many messages, a few hundred rows per statement (a job queues thousands;
- * building one statement per message cost more than writing them). Each row whose dedupe key
- * is already queued is skipped on its own, as with `enqueueStatement`.
+ * The inserts for many messages, as plain multi-row statements for the libSQL client (a job
+ * queues thousands; building one drizzle statement per message cost more than writing them).
+ * Each row whose dedupe key is already queued is skipped on its own, as with `enqueueStatement`.
  */
-export const enqueueManyStatements = (db: Db, messages: OutboxMessage[], now = new Date()): Statement[] => {
-  const out: Statement[] = [];
-  for (let i = 0; i < messages.length; i += ROWS_PER_INSERT)
-    out.push(
-      db
-        .insert(outbox)
-        .values(messages.slice(i, i + ROWS_PER_INSERT).map((m) => outboxRow(m, now)))
-        .onConflictDoNothing({ target: outbox.dedupeKey }),
-    );
-  return out;
-};
+export const enqueueManyStatements = (messages: OutboxMessage[], now = new Date()): InStatement[] =>
+  bulkInsert(
+    outbox,
+    messages.map((m) => outboxRow(m, now)),
+    { ignoreConflicts: outbox.dedupeKey },
+  );
 
 const outboxRow = (m: OutboxMessage, now: Date) =>
   ({

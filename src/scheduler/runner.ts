@@ -1,5 +1,6 @@
 import { and, desc, eq, gt, inArray, isNull } from "drizzle-orm";
 import type { Logger } from "pino";
+import { bulkInsert } from "../db/bulk-insert";
 import { newId } from "../db/ids";
 import { jobMarks, jobRuns } from "../db/schema";
 import { isoWeekday, localDate, localTime } from "../domain/dates";
@@ -28,10 +29,6 @@ const LEASE_MS = 60_000;
 
 /** Recipients done per write: one transaction per page instead of per recipient. */
 const PAGE = 50;
-
-/** Rows a batch statement changed (libSQL's ResultSet); 0 for anything else. */
-const rowsAffected = (r: unknown) =>
-  typeof r === "object" && r !== null && "rowsAffected" in r ? Number(r.rowsAffected) : 0;
 
 export interface JobRunnerOptions {
   /** The claim's lease; a live run renews it between recipients (tests shorten it). */
@@ -216,31 +213,28 @@ export const createJobRunner = (
     result: RunResult,
   ) => {
     const at = services.now();
-    const { db } = database;
-    const marks = db
-      .insert(jobMarks)
-      .values(
-        items.map(({ recipientId, messages }) => ({
-          job: job.name,
-          slot: ctx.slot,
-          date: ctx.date,
-          recipientId,
-          runId,
-          count: messages.length,
-          at: at.toISOString(),
-        })),
-      )
-      .onConflictDoNothing();
+    const marks = bulkInsert(
+      jobMarks,
+      items.map(({ recipientId, messages }) => ({
+        job: job.name,
+        slot: ctx.slot,
+        date: ctx.date,
+        recipientId,
+        runId,
+        count: messages.length,
+        at: at.toISOString(),
+      })),
+      { ignoreConflicts: true },
+    );
     const sends = enqueueManyStatements(
-      db,
       items.flatMap((i) => i.messages),
       at,
     );
     // A message already queued (same dedupe key, e.g. an episode told on an earlier day) inserts
     // nothing; count what the batch really added so `queued` says what this run queued.
-    const results = await database.write((w) => w.batch([marks, ...sends]));
+    const results = await database.write(() => database.client.batch([...marks, ...sends], "write"));
     result.done += items.length;
-    result.queued += results.slice(1).reduce((n, r) => n + rowsAffected(r), 0);
+    result.queued += results.slice(marks.length).reduce((n, r) => n + r.rowsAffected, 0);
   };
 
   /** Today's runs whose time has passed but that never finished (late ticks are skipped by cron). */
