@@ -25,6 +25,10 @@ export const pageWhere = (
   return { where: and(...filters, after ? gt(idColumn, after) : undefined), orderBy: asc(idColumn) };
 };
 
+/** Rows in page order (ascending id), for reads whose order SQL does not promise (JSON aggregates). */
+export const byId = <T extends { id: string }>(rows: T[]) =>
+  rows.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
 /** Fetch limit+1 rows, return `limit` and the cursor of the last when there are more. */
 export const toPage = <T extends { id: string }, U>(rows: T[], limit: number, map: (r: T) => U) => {
   const more = rows.length > limit;

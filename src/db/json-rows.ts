@@ -1,4 +1,5 @@
-import { Column, type GetColumnData, type SQL, sql } from "drizzle-orm";
+import { Column, type GetColumnData, type SQL, type Subquery, sql } from "drizzle-orm";
+import type { Db } from "./client";
 
 type Field = Column | SQL.Aliased;
 type Fields = Record<string, Field>;
@@ -36,3 +37,19 @@ export const readJsonRows = async <F extends Fields>(
   fields: F,
   query: PromiseLike<{ rows: string | null }[]>,
 ): Promise<JsonRow<F>[]> => parseJsonRows(fields, (await query)[0]?.rows);
+
+/**
+ * A select of whole rows (with its where, order and limit) read as one JSON value: `query`
+ * selects exactly `fields` (a table's columns); it becomes a subquery, so its order and limit
+ * hold, and the rows come back as `db.select(fields)` would give them. For list endpoints:
+ * a page of 50 wide rows costs a fifth of the driver's per-value conversion.
+ */
+export const readJsonSelect = async <F extends Record<string, Column>>(
+  db: Db,
+  fields: F,
+  query: { as(alias: string): unknown },
+): Promise<JsonRow<F>[]> => {
+  const sub = query.as("page") as Subquery & Record<string, Column>;
+  const subFields = Object.fromEntries(Object.keys(fields).map((k) => [k, sub[k]])) as F;
+  return readJsonRows(subFields, db.select({ rows: jsonRows(subFields) }).from(sub));
+};

@@ -75,12 +75,23 @@ export const localTime = (instant: Date, timeZone: string): { hour: number; minu
 
 /** Offset of a time zone from UTC at an instant, in minutes (Shanghai: +480). */
 export const zoneOffsetMinutes = (instant: Date, timeZone: string): number => {
+  const truncated = Math.floor(instant.getTime() / 60_000) * 60_000;
+  const key = `${timeZone}|${truncated}`;
+  const known = offsets.get(key);
+  if (known !== undefined) return known;
   const d = localDate(instant, timeZone);
   const { hour, minute } = localTime(instant, timeZone);
   const asUtc = Date.UTC(+d.slice(0, 4), +d.slice(5, 7) - 1, +d.slice(8, 10), hour, minute);
-  const truncated = Math.floor(instant.getTime() / 60_000) * 60_000;
-  return Math.round((asUtc - truncated) / 60_000);
+  const offset = Math.round((asUtc - truncated) / 60_000);
+  if (offsets.size >= 10_000) offsets.clear();
+  offsets.set(key, offset);
+  return offset;
 };
+
+// Two Intl calls per instant are most of the cost of rendering a page of rows, whose
+// timestamps often share a minute (a batch import, a job's run): offsets kept per zone and
+// minute (exact: the offset is computed for the minute anyway), bounded.
+const offsets = new Map<string, number>();
 
 /** The instant of a local date and wall-clock time in a time zone. */
 export const zonedInstant = (date: IsoDate, hour: number, minute: number, timeZone: string): Date => {

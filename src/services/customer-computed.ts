@@ -1,6 +1,7 @@
-import { asc, inArray } from "drizzle-orm";
+import { getTableColumns, inArray } from "drizzle-orm";
 import type { CustomerDecorator } from "../api/routes/customers";
 import type { Database } from "../db/client";
+import { readJsonSelect } from "../db/json-rows";
 import type { CustomerRow } from "../db/repos/customers";
 import type { SettingsStore } from "../db/repos/settings";
 import { coverage, segments } from "../db/schema";
@@ -82,6 +83,11 @@ export const gradeOf = (
   return null;
 };
 
+const byProduct = <T extends { productId: string }>(rows: T[]) =>
+  rows.sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0));
+const segmentColumns = getTableColumns(segments);
+const coverageColumns = getTableColumns(coverage);
+
 const groupBy = <T extends { customerId: string }>(rows: T[]) => {
   const out = new Map<string, T[]>();
   for (const r of rows) out.set(r.customerId, [...(out.get(r.customerId) ?? []), r]);
@@ -100,19 +106,20 @@ export const createCustomerDecorator =
     const doctorIds = ids(["doctor"]);
     const accountIds = ids(["hospital", "pharmacy"]);
     const [segRows, covRows, grid, hospital, pharmacy] = await Promise.all([
+      // A page's many small rows, read as one JSON value each.
       doctorIds.length
-        ? db
-            .select()
-            .from(segments)
-            .where(inArray(segments.customerId, doctorIds))
-            .orderBy(asc(segments.productId))
+        ? readJsonSelect(
+            db,
+            segmentColumns,
+            db.select(segmentColumns).from(segments).where(inArray(segments.customerId, doctorIds)),
+          ).then(byProduct)
         : [],
       accountIds.length
-        ? db
-            .select()
-            .from(coverage)
-            .where(inArray(coverage.customerId, accountIds))
-            .orderBy(asc(coverage.productId))
+        ? readJsonSelect(
+            db,
+            coverageColumns,
+            db.select(coverageColumns).from(coverage).where(inArray(coverage.customerId, accountIds)),
+          ).then(byProduct)
         : [],
       loadGrid(settings),
       loadHospitalThresholds(settings),

@@ -1,7 +1,8 @@
-import { eq, inArray, like, type SQL } from "drizzle-orm";
+import { eq, getTableColumns, inArray, like, type SQL } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { runBatch } from "../../db/client";
+import { readJsonSelect } from "../../db/json-rows";
 import type { ConsentRow, CustomerRow } from "../../db/repos/customers";
 import {
   CustomerInputError,
@@ -16,7 +17,7 @@ import { customerCreate, customerKind, customerPatch, customerStage } from "../.
 import { type AppEnv, canSee, visibleUserIds, writableUserIds } from "../auth";
 import type { ApiDeps } from "../deps";
 import { ApiError, forbidden, notFound } from "../errors";
-import { pageWhere, toPage } from "../pagination";
+import { byId, pageWhere, toPage } from "../pagination";
 import { jsonBody, queryOf } from "../validate";
 
 const listQuery = pageQuery.extend({
@@ -81,13 +82,18 @@ export const customerRoutes = (deps: ApiDeps, decorate: CustomerDecorator = noDe
       q.q ? like(customers.name, `%${q.q.replace(/[%_]/g, "")}%`) : undefined,
     ];
     const { where, orderBy } = pageWhere(customers.id, q.cursor, filters);
-    const rows = await db
-      .select()
-      .from(customers)
-      .where(where)
-      .orderBy(orderBy)
-      .limit(q.limit + 1);
-    const page = toPage(rows, q.limit, (r) => r);
+    const columns = getTableColumns(customers);
+    const rows = await readJsonSelect(
+      db,
+      columns,
+      db
+        .select(columns)
+        .from(customers)
+        .where(where)
+        .orderBy(orderBy)
+        .limit(q.limit + 1),
+    );
+    const page = toPage(byId(rows), q.limit, (r) => r);
     return c.json({ items: await toJson(page.items), nextCursor: page.nextCursor });
   });
 

@@ -1,6 +1,7 @@
-import { and, eq, gte, inArray, lte, or, type SQL } from "drizzle-orm";
+import { and, eq, getTableColumns, gte, inArray, lte, or, type SQL } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
+import { readJsonSelect } from "../../db/json-rows";
 import { customers, outbox } from "../../db/schema";
 import { formatInstant } from "../../domain/dates";
 import type { OutboxRow } from "../../notify/types";
@@ -8,7 +9,7 @@ import { isoDate, pageQuery } from "../../schemas/common";
 import { type AppEnv, visibleUserIds } from "../auth";
 import type { ApiDeps } from "../deps";
 import { notFound } from "../errors";
-import { pageWhere, toPage } from "../pagination";
+import { byId, pageWhere, toPage } from "../pagination";
 import { queryOf } from "../validate";
 
 const listQuery = pageQuery.extend({
@@ -73,13 +74,18 @@ export const outboxRoutes = ({ database, config }: ApiDeps) => {
       q.to ? lte(outbox.createdAt, `${q.to}T23:59:59.999Z`) : undefined,
     ];
     const { where, orderBy } = pageWhere(outbox.id, q.cursor, filters);
-    const rows = await db
-      .select()
-      .from(outbox)
-      .where(where)
-      .orderBy(orderBy)
-      .limit(q.limit + 1);
-    return c.json(toPage(rows, q.limit, json));
+    const columns = getTableColumns(outbox);
+    const rows = await readJsonSelect(
+      db,
+      columns,
+      db
+        .select(columns)
+        .from(outbox)
+        .where(where)
+        .orderBy(orderBy)
+        .limit(q.limit + 1),
+    );
+    return c.json(toPage(byId(rows), q.limit, json));
   });
 
   app.get("/:id", async (c) => {

@@ -1,9 +1,10 @@
-import { and, eq, gte, inArray, lte, or, type SQL } from "drizzle-orm";
+import { and, eq, getTableColumns, gte, inArray, lte, or, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { Hono } from "hono";
 import { z } from "zod";
 import { auditInsert } from "../../db/audit";
 import { newId, nowIso } from "../../db/ids";
+import { readJsonSelect } from "../../db/json-rows";
 import { closedMonths, PurchaseRefError, resolvePurchaseKey } from "../../db/repos/purchases";
 import { customers, purchases } from "../../db/schema";
 import { lastDayOfMonth } from "../../domain/dates";
@@ -12,7 +13,7 @@ import { dateRangeQuery, pageQuery } from "../../schemas/common";
 import { type AppEnv, canSee, requireRole, visibleUserIds } from "../auth";
 import type { ApiDeps } from "../deps";
 import { ApiError, forbidden, notFound } from "../errors";
-import { pageWhere, toPage } from "../pagination";
+import { byId, pageWhere, toPage } from "../pagination";
 import { jsonBody, queryOf } from "../validate";
 
 type PurchaseRow = typeof purchases.$inferSelect;
@@ -62,21 +63,20 @@ export const purchaseRoutes = ({ database }: ApiDeps) => {
         : undefined,
     ];
     const { where, orderBy } = pageWhere(purchases.id, q.cursor, filters);
-    const rows = await db
-      .select({ p: purchases })
-      .from(purchases)
-      .innerJoin(buyer, eq(buyer.id, purchases.buyerId))
-      .leftJoin(seller, eq(seller.id, purchases.sellerId))
-      .where(where)
-      .orderBy(orderBy)
-      .limit(q.limit + 1);
-    return c.json(
-      toPage(
-        rows.map((r) => r.p),
-        q.limit,
-        purchaseJson,
-      ),
+    const columns = getTableColumns(purchases);
+    const rows = await readJsonSelect(
+      db,
+      columns,
+      db
+        .select(columns)
+        .from(purchases)
+        .innerJoin(buyer, eq(buyer.id, purchases.buyerId))
+        .leftJoin(seller, eq(seller.id, purchases.sellerId))
+        .where(where)
+        .orderBy(orderBy)
+        .limit(q.limit + 1),
     );
+    return c.json(toPage(byId(rows), q.limit, purchaseJson));
   });
 
   app.get("/:id", async (c) => {

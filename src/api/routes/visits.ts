@@ -1,6 +1,7 @@
-import { and, eq, gte, inArray, lte, type SQL } from "drizzle-orm";
+import { and, eq, getTableColumns, gte, inArray, lte, type SQL } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
+import { readJsonSelect } from "../../db/json-rows";
 import { visitProducts, visits } from "../../db/schema";
 import { formatInstant, lastDayOfMonth } from "../../domain/dates";
 import { dateRangeQuery, pageQuery } from "../../schemas/common";
@@ -9,7 +10,7 @@ import type { VisitView } from "../../services/visits";
 import { type AppEnv, apiActor, canSee, resolveRepId, visibleUserIds } from "../auth";
 import type { ApiDeps } from "../deps";
 import { forbidden, fromDomainError, notFound } from "../errors";
-import { pageWhere, toPage } from "../pagination";
+import { byId, pageWhere, toPage } from "../pagination";
 import { jsonBody, queryOf } from "../validate";
 
 const listQuery = pageQuery.merge(dateRangeQuery).extend({
@@ -70,13 +71,18 @@ export const visitRoutes = ({ database, services, config }: ApiDeps) => {
       q.month ? and(gte(visits.date, `${q.month}-01`), lte(visits.date, lastDayOfMonth(q.month))) : undefined,
     ];
     const { where, orderBy } = pageWhere(visits.id, q.cursor, filters);
-    const rows = await db
-      .select()
-      .from(visits)
-      .where(where)
-      .orderBy(orderBy)
-      .limit(q.limit + 1);
-    const page = toPage(rows, q.limit, (r) => r);
+    const columns = getTableColumns(visits);
+    const rows = await readJsonSelect(
+      db,
+      columns,
+      db
+        .select(columns)
+        .from(visits)
+        .where(where)
+        .orderBy(orderBy)
+        .limit(q.limit + 1),
+    );
+    const page = toPage(byId(rows), q.limit, (r) => r);
     return c.json({
       items: (await services.visits.withProducts(page.items)).map(json),
       nextCursor: page.nextCursor,

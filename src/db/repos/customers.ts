@@ -1,9 +1,10 @@
-import { desc, eq, inArray } from "drizzle-orm";
+import { eq, getTableColumns, inArray } from "drizzle-orm";
 import type { CustomerCreate, CustomerPatch } from "../../schemas/customers";
 import { allowedParents } from "../../schemas/customers";
 import { auditInsert } from "../audit";
 import type { Db } from "../client";
 import { newId, nowIso } from "../ids";
+import { readJsonSelect } from "../json-rows";
 import { consentEvents, customers, users } from "../schema";
 
 export type CustomerRow = typeof customers.$inferSelect;
@@ -172,11 +173,14 @@ export const customerUpdateStatements = (
 export const latestConsent = async (db: Db, customerIds: string[]) => {
   const out = new Map<string, { sms?: ConsentRow; email?: ConsentRow }>();
   if (customerIds.length === 0) return out;
-  const rows = await db
-    .select()
-    .from(consentEvents)
-    .where(inArray(consentEvents.customerId, customerIds))
-    .orderBy(desc(consentEvents.at), desc(consentEvents.id));
+  const columns = getTableColumns(consentEvents);
+  const rows = await readJsonSelect(
+    db,
+    columns,
+    db.select(columns).from(consentEvents).where(inArray(consentEvents.customerId, customerIds)),
+  );
+  // Newest first (JSON-read rows keep no order): the first seen per channel is the current state.
+  rows.sort((a, b) => (a.at !== b.at ? (a.at < b.at ? 1 : -1) : a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
   for (const r of rows) {
     const entry = out.get(r.customerId) ?? {};
     if (!entry[r.channel]) entry[r.channel] = r;
