@@ -64,7 +64,7 @@ const main = async () => {
     await app.stop();
     await floor.stop();
   }
-  await section("slack", () => slackRows({ quick, runs, file, log }));
+  await section("slack", () => slackRows({ quick, runs, file, now: `${scale.date}T01:00:00Z`, log }));
   await section("outbox", () => outboxRows(quick ? 50 : 500, runs, log));
 
   const seconds = (performance.now() - t0) / 1000;

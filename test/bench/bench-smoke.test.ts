@@ -20,6 +20,8 @@ describe("npm run bench -- --quick", () => {
     expect(typeof results.date).toBe("string");
     const groups = new Set(results.rows.map((r: { group: string }) => r.group));
     for (const g of ["jobs", "api", "chat", "import", "outbox", "slack"]) expect(groups).toContain(g);
+    // Every section measures now; "not measured" would mean a harness broke.
+    expect(results.rows.filter((r: { result: string }) => r.result === "not measured")).toEqual([]);
     for (const row of results.rows) {
       expect(row).toHaveProperty("name");
       expect(row).toHaveProperty("target");
