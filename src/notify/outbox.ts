@@ -108,7 +108,9 @@ export const createOutbox = (opts: OutboxOptions) => {
         and(
           eq(outbox.channel, row.channel),
           eq(outbox.recipientId, row.recipientId),
-          eq(outbox.status, "sent"),
+          // A literal, not a parameter: SQLite uses the partial index `outbox_pacing_idx` only
+          // when the query repeats its condition as written.
+          sql`${outbox.status} = 'sent'`,
           gte(outbox.sentAt, new Date(at.getTime() - 3_600_000).toISOString()),
         ),
       )

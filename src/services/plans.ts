@@ -141,7 +141,8 @@ export const createPlanService = (ctx: ServiceContext) => {
         and(
           inArray(visits.customerId, customersOf(repIds)),
           lte(visits.date, lastDayOfMonth(month)),
-          eq(visits.status, "logged"),
+          // A literal, so SQLite can use the partial index of logged visits (not with a parameter).
+          sql`${visits.status} = 'logged'`,
         ),
       )
       .groupBy(visits.customerId)

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { id } from "./columns";
 
@@ -45,6 +46,8 @@ export const outbox = sqliteTable(
     index("outbox_due_idx").on(t.status, t.notBefore),
     // The admin list filtered by status, in id order, without sorting every row of the status.
     index("outbox_status_id_idx").on(t.status, t.id),
+    // The pacing check before each send: a recipient's sends of the last hour on a channel.
+    index("outbox_pacing_idx").on(t.channel, t.recipientId, t.sentAt, t.status).where(sql`status = 'sent'`),
     index("outbox_recipient_idx").on(t.recipientType, t.recipientId, t.createdAt),
   ],
 );

@@ -1,0 +1,1 @@
+CREATE INDEX `outbox_pacing_idx` ON `outbox` (`channel`,`recipient_id`,`sent_at`,`status`) WHERE status = 'sent';
