@@ -57,7 +57,18 @@ export const createEngine = (opts: EngineOptions) => {
   };
 
   const loadUser = async (userId: string): Promise<ChatUser | null> => {
-    const u = await services.database.db.select().from(users).where(eq(users.id, userId)).get();
+    const u = await services.database.db
+      .select({
+        id: users.id,
+        name: users.name,
+        role: users.role,
+        locale: users.locale,
+        timezone: users.timezone,
+        active: users.active,
+      })
+      .from(users)
+      .where(eq(users.id, userId))
+      .get();
     if (!u?.active) return null;
     return {
       id: u.id,

@@ -1,6 +1,7 @@
 import { and, eq, inArray, isNull, ne } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Database } from "../db/client";
+import { jsonRows, readJsonRows } from "../db/json-rows";
 import { customers, products } from "../db/schema";
 import type { CustomerOption, Lookups, ProductOption } from "./flow";
 
@@ -42,20 +43,23 @@ export const createLookups = (database: Database, userId: string): Lookups => {
   });
   return {
     myCustomers: () => {
-      mine ??= db
-        .select(select)
-        .from(customers)
-        .leftJoin(parent, eq(parent.id, customers.parentId))
-        .leftJoin(grandparent, eq(grandparent.id, parent.parentId))
-        .where(
-          and(
-            eq(customers.ownerId, userId),
-            eq(customers.active, true),
-            isNull(customers.erasedAt),
-            ne(customers.kind, "department"),
+      // A rep's whole book (~100 rows) on every line that names someone: read as one JSON value.
+      mine ??= readJsonRows(
+        select,
+        db
+          .select({ rows: jsonRows(select) })
+          .from(customers)
+          .leftJoin(parent, eq(parent.id, customers.parentId))
+          .leftJoin(grandparent, eq(grandparent.id, parent.parentId))
+          .where(
+            and(
+              eq(customers.ownerId, userId),
+              eq(customers.active, true),
+              isNull(customers.erasedAt),
+              ne(customers.kind, "department"),
+            ),
           ),
-        )
-        .then((rows) => rows.map(toOption));
+      ).then((rows) => rows.map(toOption));
       return mine;
     },
     products: () => {

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import type { Choice, TurnResult } from "../bot/platform";
 import type { Database } from "../db/client";
 import { chatEvents, chatSessions } from "../db/schema";
@@ -98,9 +98,11 @@ export const createSessionStore = (database: Database) => ({
   },
 
   async answered(platform: string, eventId: string): Promise<TurnResult | null> {
-    const hit = await database.db.query.chatEvents.findFirst({
-      where: (e, { and, eq }) => and(eq(e.platform, platform), eq(e.eventId, eventId)),
-    });
+    const hit = await database.db
+      .select({ response: chatEvents.response })
+      .from(chatEvents)
+      .where(and(eq(chatEvents.platform, platform), eq(chatEvents.eventId, eventId)))
+      .get();
     return (hit?.response as TurnResult | undefined) ?? null;
   },
 });

@@ -24,13 +24,15 @@ export const createIdentityService = (ctx: ServiceContext) => {
   const column = (p: ChatPlatformName) => (p === "slack" ? users.slackUserId : users.wecomUserId);
 
   const resolve = async (platform: ChatPlatformName, externalId: string): Promise<ChatIdentity | null> => {
+    // Every chat turn starts here: only the columns the answer needs.
+    const who = { id: users.id, name: users.name, locale: users.locale };
     const direct = await db
-      .select()
+      .select(who)
       .from(users)
       .where(and(eq(column(platform), externalId), eq(users.active, true)))
       .get();
     const known = await db
-      .select()
+      .select({ userId: chatIdentities.userId, address: chatIdentities.address })
       .from(chatIdentities)
       .where(and(eq(chatIdentities.platform, platform), eq(chatIdentities.externalId, externalId)))
       .get();
@@ -38,7 +40,7 @@ export const createIdentityService = (ctx: ServiceContext) => {
       direct ??
       (known
         ? await db
-            .select()
+            .select(who)
             .from(users)
             .where(and(eq(users.id, known.userId), eq(users.active, true)))
             .get()

@@ -46,6 +46,10 @@ export const outbox = sqliteTable(
     index("outbox_due_idx").on(t.status, t.notBefore),
     // The admin list filtered by status, in id order, without sorting every row of the status.
     index("outbox_status_id_idx").on(t.status, t.id),
+    // A chat client's unread console messages, read on every /api/chat turn.
+    index("outbox_console_unread_idx")
+      .on(t.recipientId, t.sentAt, t.id)
+      .where(sql`channel = 'console' and status = 'sent' and read_at is null`),
     // The pacing check before each send: a recipient's sends of the last hour on a channel.
     index("outbox_pacing_idx").on(t.channel, t.recipientId, t.sentAt, t.status).where(sql`status = 'sent'`),
     index("outbox_recipient_idx").on(t.recipientType, t.recipientId, t.createdAt),

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Database } from "../../db/client";
 import { nowIso } from "../../db/ids";
 import { outbox } from "../../db/schema";
@@ -14,16 +14,27 @@ export const createConsoleChannel = (): Channel => ({
 });
 
 /** Sent console messages the user has not seen yet, oldest first; marks them read. */
-export const takeConsoleMessages = async (database: Database, userId: string): Promise<OutboxRow[]> => {
+export const takeConsoleMessages = async (
+  database: Database,
+  userId: string,
+): Promise<Pick<OutboxRow, "id" | "template" | "locale" | "data" | "createdAt">[]> => {
   return database.write(async (db) => {
     const rows = await db
-      .select()
+      .select({
+        id: outbox.id,
+        template: outbox.template,
+        locale: outbox.locale,
+        data: outbox.data,
+        createdAt: outbox.createdAt,
+      })
       .from(outbox)
       .where(
+        // Literals, as the partial index `outbox_console_unread_idx` is written: with
+        // parameters SQLite cannot use it and walks every sent row.
         and(
-          eq(outbox.channel, "console"),
+          sql`${outbox.channel} = 'console'`,
           eq(outbox.recipientId, userId),
-          eq(outbox.status, "sent"),
+          sql`${outbox.status} = 'sent'`,
           isNull(outbox.readAt),
         ),
       )

@@ -1,0 +1,1 @@
+CREATE INDEX `outbox_console_unread_idx` ON `outbox` (`recipient_id`,`sent_at`,`id`) WHERE channel = 'console' and status = 'sent' and read_at is null;
