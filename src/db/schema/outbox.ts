@@ -44,6 +44,9 @@ export const outbox = sqliteTable(
   (t) => [
     uniqueIndex("outbox_dedupe_uq").on(t.dedupeKey),
     index("outbox_due_idx").on(t.status, t.notBefore),
+    // The worker's claim, per channel it sends: due rows of channels this process does not
+    // send (e.g. e-mail on a chat-only instance) are never walked.
+    index("outbox_claim_idx").on(t.channel, t.status, t.notBefore),
     // The admin list filtered by status, in id order, without sorting every row of the status.
     index("outbox_status_id_idx").on(t.status, t.id),
     // A chat client's unread console messages, read on every /api/chat turn.

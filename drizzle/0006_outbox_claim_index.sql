@@ -1,0 +1,1 @@
+CREATE INDEX `outbox_claim_idx` ON `outbox` (`channel`,`status`,`not_before`);
