@@ -92,6 +92,18 @@ export const atMost = (limit: number, unit: string, ratioLimit?: number): Target
   },
 });
 
+/** At least `ratio` times the floor (a rate against the floor's rate); a miss says by how much. */
+export const atLeastFloor = (ratio: number): Target => ({
+  text: `≥ ${ratio}× floor`,
+  check: (figure, r) => {
+    if (r >= ratio) return null;
+    if (Number.isNaN(r)) return `no floor to compare with (≥ ${ratio}× floor)`;
+    if (r === 0) return `0× floor vs ≥ ${ratio}×`;
+    const needed = r2((ratio * figure) / r);
+    return `${r2(r)}× floor vs ≥ ${ratio}×: ${r2(needed - figure)} short of ${needed}`;
+  },
+});
+
 export const machine = () => ({
   cpu: cpus()[0]?.model ?? "unknown",
   cores: cpus().length,
