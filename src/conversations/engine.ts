@@ -1,3 +1,4 @@
+import type { InStatement } from "@libsql/client";
 import { Mutex } from "async-mutex";
 import { eq } from "drizzle-orm";
 import type { Logger } from "pino";
@@ -10,7 +11,7 @@ import { GLOBAL_ACTION } from "./flow";
 import { advance, choiceFromText, promptFor, runStep } from "./flow-runner";
 import { createLookups } from "./lookups";
 import { translator } from "./messages";
-import { createSessionStore, emptySession, type Session } from "./session-store";
+import { createSessionStore, emptySession, type Session, type StoredUser } from "./session-store";
 import { type Command, detectCommand } from "./understand/commands";
 import { normalize } from "./understand/normalize";
 
@@ -56,30 +57,12 @@ export const createEngine = (opts: EngineOptions) => {
     }
   };
 
-  const loadUser = async (userId: string): Promise<ChatUser | null> => {
-    const u = await services.database.db
-      .select({
-        id: users.id,
-        name: users.name,
-        role: users.role,
-        locale: users.locale,
-        timezone: users.timezone,
-        active: users.active,
-      })
-      .from(users)
-      .where(eq(users.id, userId))
-      .get();
-    if (!u?.active) return null;
-    return {
-      id: u.id,
-      name: u.name,
-      role: u.role,
-      locale: u.locale,
-      timeZone: u.timezone ?? services.timeZone,
-    };
-  };
+  const chatUser = (u: StoredUser | null): ChatUser | null =>
+    u?.active
+      ? { id: u.id, name: u.name, role: u.role, locale: u.locale, timeZone: u.timezone ?? services.timeZone }
+      : null;
 
-  const contextFor = (user: ChatUser, via: FlowContext["via"]): FlowContext => ({
+  const contextFor = (user: ChatUser, via: FlowContext["via"], productsStamp?: string): FlowContext => ({
     user,
     locale: user.locale,
     timeZone: user.timeZone,
@@ -87,7 +70,7 @@ export const createEngine = (opts: EngineOptions) => {
     t: translator(user.locale),
     services,
     via,
-    lookups: createLookups(services.database, user.id),
+    lookups: createLookups(services.database, user.id, productsStamp),
   });
 
   const info = (s: Session): TurnResult["session"] => ({
@@ -98,17 +81,29 @@ export const createEngine = (opts: EngineOptions) => {
 
   const handle = async (msg: InboundMessage): Promise<TurnResult> =>
     withUserLock(msg.userId, async () => {
-      const seen = await sessions.answered(msg.platform, msg.eventId);
-      if (seen) return seen;
-      const user = await loadUser(msg.userId);
+      // The event's earlier answer, the user and the session: one read.
+      const start = await sessions.start(msg.platform, msg.eventId, msg.userId, services.now());
+      if (start.seen) return start.seen;
+      const user = chatUser(start.user);
       if (!user)
         return {
           replies: [{ text: translator("zh-CN")("common.unknown_user") }],
           session: { flow: null, step: null, status: "idle" },
         };
       const via = msg.platform === "api" ? "api" : msg.platform;
-      const ctx = { ...contextFor(user, via), impersonatedBy: msg.impersonatedBy };
-      const session = await sessions.load(user.id, ctx.now);
+      // A confirmed flow's record, committed with the session below; the session as it stood
+      // when the record was handed over, to save instead should that commit fail.
+      let deferred: InStatement[] = [];
+      let before: Session | null = null;
+      const session = start.session;
+      const ctx: FlowContext = {
+        ...contextFor(user, via, start.productsStamp),
+        impersonatedBy: msg.impersonatedBy,
+        defer: (statements) => {
+          before ??= structuredClone(session);
+          deferred = [...deferred, ...statements];
+        },
+      };
       let replies: Reply[];
       try {
         replies = await turn(msg, ctx, session);
@@ -117,15 +112,29 @@ export const createEngine = (opts: EngineOptions) => {
         log.error({ err, userId: user.id, flow: session.flowId, step: session.step }, "chat turn failed");
         replies = [{ text: ctx.t("common.internal_error") }];
       }
-      session.updatedAt = ctx.now;
-      // The choices on screen, so a tap on an older message can be told apart.
-      session.prompt =
-        session.status === "active" && session.step
-          ? { step: session.step, choices: replies[replies.length - 1]?.choices ?? [] }
-          : null;
-      const result: TurnResult = { replies, session: info(session) };
-      await sessions.save(session, { platform: msg.platform, eventId: msg.eventId, response: result });
-      return result;
+      const event = { platform: msg.platform, eventId: msg.eventId };
+      const finish = (s: Session, r: Reply[]): TurnResult => {
+        s.updatedAt = ctx.now;
+        // The choices on screen, so a tap on an older message can be told apart.
+        s.prompt =
+          s.status === "active" && s.step ? { step: s.step, choices: r[r.length - 1]?.choices ?? [] } : null;
+        return { replies: r, session: info(s) };
+      };
+      const result = finish(session, replies);
+      if (!deferred.length) {
+        await sessions.save(session, { ...event, response: result });
+        return result;
+      }
+      try {
+        await sessions.save(session, { ...event, response: result }, deferred);
+        return result;
+      } catch (err) {
+        // As a record whose write failed at once: nothing stored, the flow where it was.
+        log.error({ err, userId: user.id, flow: session.flowId, step: session.step }, "chat turn failed");
+        const failed = finish(before ?? session, [{ text: ctx.t("common.internal_error") }]);
+        await sessions.save(before ?? session, { ...event, response: failed });
+        return failed;
+      }
     });
 
   const turn = async (msg: InboundMessage, ctx: FlowContext, s: Session): Promise<Reply[]> => {

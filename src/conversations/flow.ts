@@ -1,3 +1,4 @@
+import type { InStatement } from "@libsql/client";
 import type { Attachment, Choice, Reply } from "../bot/platform";
 import type { Services } from "../services";
 import type { Params } from "./messages";
@@ -27,6 +28,11 @@ export interface FlowContext {
   submissionId?: string;
   /** Set when an admin drives this user's chat through the API: no decisions in their name. */
   impersonatedBy?: string;
+  /**
+   * Hands a record's writes to the turn, which commits them in one transaction with the
+   * session and the event's answer (a failure there answers like a failed write at once).
+   */
+  defer?: (statements: InStatement[]) => void;
 }
 
 export interface CustomerOption {

@@ -1,8 +1,10 @@
-import { and, eq, inArray, isNotNull, isNull, lte } from "drizzle-orm";
+import type { InStatement, InValue } from "@libsql/client";
+import { eq, inArray } from "drizzle-orm";
 import { auditInsert } from "../db/audit";
-import { runBatch, type Statement } from "../db/client";
+import { bulkInsert } from "../db/bulk-insert";
+import { runBatch } from "../db/client";
 import { newId, nowIso } from "../db/ids";
-import { coVisits, customers, products, visitPlans, visitProducts, visits } from "../db/schema";
+import { auditLog, coVisits, products, visitPlans, visitProducts, visits } from "../db/schema";
 import { managerChain } from "../db/team";
 import { localDate } from "../domain/dates";
 import { fail, ok, type Result } from "../domain/result";
@@ -13,6 +15,15 @@ import type { Actor, ServiceContext } from "./context";
 export type VisitRow = typeof visits.$inferSelect;
 export type VisitView = VisitRow & { productIds: string[] };
 
+/** Settles the follow-ups promised for a customer up to a visit's date. */
+const SETTLE_FOLLOW_UPS_SQL = `update "visits" set "follow_up_done_at" = ?
+  where "customer_id" = ? and "follow_up_on" is not null and "follow_up_done_at" is null and "follow_up_on" <= ?`;
+
+/** Whose visit has this id already (a replayed chat confirm), and does the customer exist. */
+const REPLAY_AND_CUSTOMER_SQL = `select
+  (select "rep_id" from "visits" where "id" = ?) as "replay_rep",
+  exists (select 1 from "customers" where "id" = ?) as "customer_found"`;
+
 /**
  * Recording a visit (DOMAIN.md §3), the one use case the API and every chat flow call.
  * A visit from a plan completes the plan; a visit settles earlier follow-ups for that
@@ -21,13 +32,12 @@ export type VisitView = VisitRow & { productIds: string[] };
 export const createVisitService = (ctx: ServiceContext) => {
   const { db } = ctx.database;
 
-  const checkRefs = async (input: VisitCreate & { repId: string }): Promise<Result<true>> => {
-    const customer = await db
-      .select({ id: customers.id })
-      .from(customers)
-      .where(eq(customers.id, input.customerId))
-      .get();
-    if (!customer) return fail("not_found", "visit.customer_not_found", undefined, "customerId");
+  /** The customer was checked already (with the replay, in one read); products and plan here. */
+  const checkRefs = async (
+    input: VisitCreate & { repId: string },
+    customerFound: boolean,
+  ): Promise<Result<true>> => {
+    if (!customerFound) return fail("not_found", "visit.customer_not_found", undefined, "customerId");
     if (input.productIds.length) {
       const found = await db
         .select({ id: products.id })
@@ -46,17 +56,29 @@ export const createVisitService = (ctx: ServiceContext) => {
     return ok(true);
   };
 
+  /**
+   * Records a visit. With `defer`, its writes (visit, products, follow-ups settled, plan,
+   * audit) are handed over as one group for the caller to commit in its own transaction
+   * (a chat turn commits them with its session); otherwise they are written here.
+   */
   const record = async (
     input: VisitCreate & { repId: string; id?: string },
     actor: Actor,
     timeZone = ctx.timeZone,
+    opts: { defer?: (statements: InStatement[]) => void } = {},
   ): Promise<Result<VisitView>> => {
     // A chat confirm replayed after a crash carries the same id: answer with what was stored.
-    const replay = input.id ? await db.select().from(visits).where(eq(visits.id, input.id)).get() : undefined;
-    if (replay)
-      return replay.repId === input.repId
-        ? ok((await withProducts([replay]))[0])
-        : fail("conflict", "common.duplicate_id");
+    // One read: whose visit has this id already, and does the customer exist.
+    const { rows } = await ctx.database.client.execute({
+      sql: REPLAY_AND_CUSTOMER_SQL,
+      args: [input.id ?? null, input.customerId],
+    });
+    const replayRep = rows[0].replay_rep as string | null;
+    if (replayRep !== null) {
+      if (replayRep !== input.repId) return fail("conflict", "common.duplicate_id");
+      const replay = await db.select().from(visits).where(eq(visits.id, input.id!)).get();
+      if (replay) return ok((await withProducts([replay]))[0]);
+    }
     const [h, m] = input.time ? input.time.split(":").map(Number) : [];
     const valid = validateVisit({
       date: input.date,
@@ -68,7 +90,7 @@ export const createVisitService = (ctx: ServiceContext) => {
       followUpOn: input.followUpOn ?? null,
     });
     if (!valid.ok) return valid;
-    const refs = await checkRefs(input);
+    const refs = await checkRefs(input, rows[0].customer_found === 1);
     if (!refs.ok) return refs;
     const at = nowIso();
     const id = input.id ?? newId();
@@ -98,38 +120,41 @@ export const createVisitService = (ctx: ServiceContext) => {
       updatedAt: at,
     };
     const productIds = [...new Set(input.productIds)];
-    const statements: Statement[] = [
+    // Plain SQL for the client (drizzle's builder cost more than these writes); each value
+    // still goes through its column's encoder.
+    const statements: InStatement[] = [
       // This visit settles the follow-ups promised for this customer up to its date.
-      db
-        .update(visits)
-        .set({ followUpDoneAt: at })
-        .where(
-          and(
-            eq(visits.customerId, row.customerId),
-            isNotNull(visits.followUpOn),
-            isNull(visits.followUpDoneAt),
-            lte(visits.followUpOn, row.date),
-          ),
-        ),
-      db.insert(visits).values(row),
-      ...productIds.map((productId) => db.insert(visitProducts).values({ visitId: id, productId })),
-      auditInsert(db, {
-        actorId: actor.id,
-        via: actor.via,
-        action: "create",
-        entityType: "visit",
-        entityId: id,
-        after: { ...row, productIds },
-      }),
+      { sql: SETTLE_FOLLOW_UPS_SQL, args: [at, row.customerId, row.date] },
+      ...bulkInsert(visits, [row]),
+      ...bulkInsert(
+        visitProducts,
+        productIds.map((productId) => ({ visitId: id, productId })),
+      ),
+      // The row `auditInsert` writes.
+      ...bulkInsert(auditLog, [
+        {
+          id: newId(),
+          at: nowIso(),
+          actorId: actor.id,
+          via: actor.via,
+          action: "create",
+          entityType: "visit",
+          entityId: id,
+          before: null,
+          after: { ...row, productIds },
+        },
+      ]),
     ];
-    if (row.planId)
-      statements.push(
-        db
-          .update(visitPlans)
-          .set({ status: "completed", visitId: id, updatedAt: at })
-          .where(eq(visitPlans.id, row.planId)),
-      );
-    await ctx.database.write((db) => runBatch(db, statements));
+    if (row.planId) {
+      const q = db
+        .update(visitPlans)
+        .set({ status: "completed", visitId: id, updatedAt: at })
+        .where(eq(visitPlans.id, row.planId))
+        .toSQL();
+      statements.push({ sql: q.sql, args: q.params as InValue[] });
+    }
+    if (opts.defer) opts.defer(statements);
+    else await ctx.database.write(() => ctx.database.client.batch(statements, "write"));
     return ok({ ...row, productIds });
   };
 

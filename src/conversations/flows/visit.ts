@@ -275,6 +275,8 @@ export const visitFlow = defineFlow<VisitDraft>({
       },
       { id: ctx.user.id, role: ctx.user.role, via: ctx.via === "api" ? "api" : ctx.via },
       ctx.timeZone,
+      // Written with the session that moves on: one transaction for the confirm.
+      { defer: ctx.defer },
     );
     if (!result.ok)
       return {
