@@ -47,14 +47,37 @@ const pinyinOf = (name: string) => {
   return p;
 };
 
+/**
+ * A name as matched: squashed, and its words. Every line that names someone scores the rep's
+ * whole book (twice or more), so the forms of each name are kept rather than recomputed.
+ */
+interface KeyForms {
+  squashed: string;
+  words: string[] | null;
+}
+const KEY_FORMS_KEPT = 50_000;
+const keyForms = new Map<string, KeyForms>();
+const formsOf = (key: string): KeyForms => {
+  let f = keyForms.get(key);
+  if (!f) {
+    if (keyForms.size >= KEY_FORMS_KEPT) keyForms.clear();
+    f = { squashed: squash(key), words: null };
+    keyForms.set(key, f);
+  }
+  return f;
+};
+
 const textScore = (t: string, key: string): number => {
-  const k = squash(key);
-  if (!k || !t) return 0;
+  if (!key || !t) return 0;
+  const f = formsOf(key);
+  const k = f.squashed;
+  if (!k) return 0;
   if (k === t) return 100;
   if (k.startsWith(t)) return t.length === 1 && CJK.test(t) ? 60 : t.length >= 2 ? 80 : 0;
-  const words = key.toLowerCase().split(/[\s.,-]+/);
+  f.words ??= key.toLowerCase().split(/[\s.,-]+/);
+  const words = f.words;
   if (words.includes(t)) return 70;
-  if (t.length >= 3 && words.some((w) => w.startsWith(t))) return 45;
+  if (t.length >= 3) for (const w of words) if (w.startsWith(t)) return 45;
   return k.includes(t) && (t.length >= 2 || CJK.test(t)) ? 50 : 0;
 };
 
@@ -69,13 +92,20 @@ const pinyinScore = (t: string, name: string): number => {
   return t.length >= 3 && full.startsWith(t) ? 40 : 0;
 };
 
-const nameScore = (t: string, c: CustomerCandidate): number =>
-  Math.max(pinyinScore(t, c.name), ...[c.name, ...(c.aliases ?? [])].map((k) => textScore(t, k)));
+const nameScore = (t: string, c: CustomerCandidate): number => {
+  let best = Math.max(pinyinScore(t, c.name), textScore(t, c.name));
+  for (const alias of c.aliases ?? []) best = Math.max(best, textScore(t, alias));
+  return best;
+};
+
+// Loops rather than callbacks here: this runs for every customer of the book, for every word.
+const parentFits = (t: string, p: string | undefined) =>
+  !!p && textScore(t, p) > 0 && (t.length >= 2 || formsOf(p).squashed === t);
 
 const parentScore = (t: string, c: CustomerCandidate): number => {
-  const parents = [c.parentName ?? "", ...(c.parentAliases ?? [])];
-  if (parents.some((p) => p && textScore(t, p) > 0 && (t.length >= 2 || squash(p) === t))) return 30;
-  return c.city && squash(c.city).includes(t) && t.length >= 2 ? 10 : 0;
+  if (parentFits(t, c.parentName)) return 30;
+  for (const alias of c.parentAliases ?? []) if (parentFits(t, alias)) return 30;
+  return c.city && formsOf(c.city).squashed.includes(t) && t.length >= 2 ? 10 : 0;
 };
 
 const GENERIC_TITLES = new Set(["医生", "大夫", "老师", "医师", "专家", "doctor"]);
