@@ -61,7 +61,8 @@ const traceSql = (file: string) => {
       s.ms += ms;
       stats.set(k, s);
     };
-    const prepMs = performance.now() - t0;
+    // The preparing counts once: the app may keep the statement and run it again.
+    let prepMs = performance.now() - t0;
     for (const m of ["run", "all", "get"]) {
       const orig = stmt[m];
       stmt[m] = (...a: unknown[]) => {
@@ -70,6 +71,7 @@ const traceSql = (file: string) => {
           return orig.apply(stmt, a);
         } finally {
           add(prepMs + performance.now() - t1);
+          prepMs = 0;
         }
       };
     }
