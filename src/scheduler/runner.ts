@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, isNull } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull } from "drizzle-orm";
 import type { Logger } from "pino";
 import { bulkInsert } from "../db/bulk-insert";
 import { newId } from "../db/ids";
@@ -53,35 +53,36 @@ export const createJobRunner = (
   const leaseMs = opts.leaseMs ?? LEASE_MS;
   const byName = new Map(jobs.map((j) => [j.name, j]));
 
+  /**
+   * Claims (job, slot, date) unless a live run holds it, in ONE statement: a select then an
+   * insert let two processes both see no live run and both run (the reliability suite's two
+   * processes caught it); SQLite runs the check and the insert under one write lock.
+   */
   const claim = async (job: JobName, slot: Slot, date: string, trigger: "cron" | "catch_up" | "manual") => {
     const now = services.now();
-    return database.write(async (db) => {
-      const live = await db
-        .select({ id: jobRuns.id })
-        .from(jobRuns)
-        .where(
-          and(
-            eq(jobRuns.job, job),
-            eq(jobRuns.slot, slot),
-            eq(jobRuns.date, date),
-            isNull(jobRuns.finishedAt),
-            gt(jobRuns.leaseUntil, now.toISOString()),
-          ),
-        )
-        .get();
-      if (live) return null;
-      const id = newId();
-      await db.insert(jobRuns).values({
-        id,
-        job,
-        slot,
-        date,
-        trigger,
-        startedAt: now.toISOString(),
-        leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
-      });
-      return id;
-    });
+    const id = newId();
+    const result = await database.write(() =>
+      database.client.execute({
+        sql: `insert into job_runs (id, job, slot, date, trigger, started_at, lease_until)
+              select ?, ?, ?, ?, ?, ?, ?
+              where not exists (select 1 from job_runs where job = ? and slot = ? and date = ?
+                                and finished_at is null and lease_until > ?)`,
+        args: [
+          id,
+          job,
+          slot,
+          date,
+          trigger,
+          now.toISOString(),
+          new Date(now.getTime() + leaseMs).toISOString(),
+          job,
+          slot,
+          date,
+          now.toISOString(),
+        ],
+      }),
+    );
+    return result.rowsAffected === 1 ? id : null;
   };
 
   /** Pushes a live run's lease forward from `at`. */
