@@ -99,7 +99,8 @@ export const atLeastFloor = (ratio: number): Target => ({
     if (r >= ratio) return null;
     if (Number.isNaN(r)) return `no floor to compare with (≥ ${ratio}× floor)`;
     if (r === 0) return `0× floor vs ≥ ${ratio}×`;
-    const needed = r2((ratio * figure) / r);
+    // The ratio is rounded to four figures: three are all `needed` can claim.
+    const needed = Number(((ratio * figure) / r).toPrecision(3));
     return `${r2(r)}× floor vs ≥ ${ratio}×: ${r2(needed - figure)} short of ${needed}`;
   },
 });
