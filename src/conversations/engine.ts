@@ -100,7 +100,9 @@ export const createEngine = (opts: EngineOptions) => {
         ...contextFor(user, via, start.productsStamp),
         impersonatedBy: msg.impersonatedBy,
         defer: (statements) => {
-          before ??= structuredClone(session);
+          // Steps replace a session's values rather than change them in place: copies of
+          // its containers keep this state (a structured clone cost ~0.1 ms).
+          before ??= { ...session, data: { ...session.data }, history: [...session.history] };
           deferred = [...deferred, ...statements];
         },
       };

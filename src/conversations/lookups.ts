@@ -1,7 +1,7 @@
 import { and, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import type { Database } from "../db/client";
-import { jsonRows, parseJsonRows } from "../db/json-rows";
+import { jsonRows } from "../db/json-rows";
 import { customers, products } from "../db/schema";
 import type { CustomerOption, Lookups, ProductOption } from "./flow";
 
@@ -34,6 +34,21 @@ const toOption = (r: {
   ...(r.title ? { title: r.title } : {}),
   ...(r.parentName ? { parentName: [r.grandparentName, r.parentName].filter(Boolean).join(" ") } : {}),
 });
+
+/**
+ * The book's JSON rows as options, read straight from the arrays: every field is a plain text
+ * column (no decoding), in `select`'s order. Half the cost of generic rows then `toOption`.
+ */
+const bookOptions = (text: string | null | undefined): CustomerOption[] =>
+  (JSON.parse(text ?? "[]") as (string | null)[][]).map(
+    ([id, name, kind, city, title, parentName, grandparentName]) => {
+      const o: CustomerOption = { id: id!, name: name!, kind: kind! };
+      if (city) o.city = city;
+      if (title) o.title = title;
+      if (parentName) o.parentName = grandparentName ? `${grandparentName} ${parentName}` : parentName;
+      return o;
+    },
+  );
 
 /**
  * A rep's whole book (~100 rows, by `customers_owner_idx`) read as one JSON value, built once
@@ -78,7 +93,7 @@ export const createLookups = (database: Database, userId: string, productsStamp?
         book = prepareBook(database);
         bookQueries.set(database, book);
       }
-      mine = book.all({ userId }).then((r) => parseJsonRows(select, r[0]?.rows).map(toOption));
+      mine = book.all({ userId }).then((r) => bookOptions(r[0]?.rows));
       return mine;
     },
     products: () => {

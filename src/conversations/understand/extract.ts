@@ -65,16 +65,30 @@ const productKeyRe = (key: string): RegExp =>
     ? new RegExp(`\\b${escapeRegExp(key)}\\b`, "i")
     : new RegExp(escapeRegExp(key), "i");
 
+/**
+ * The keys of a product list, longest first, with their patterns: kept per list, since a
+ * turn's product list is shared between turns while it is unchanged (the list is not edited).
+ */
+const productKeysOf = new WeakMap<ProductCandidate[], { id: string; re: RegExp }[]>();
+const productKeys = (products: ProductCandidate[]) => {
+  let keys = productKeysOf.get(products);
+  if (!keys) {
+    keys = products
+      .flatMap((p) => [p.name, p.nameEn ?? "", ...p.aliases].map((key) => ({ id: p.id, key })))
+      .filter((k) => k.key.length >= 2)
+      .sort((a, b) => b.key.length - a.key.length)
+      .map((k) => ({ id: k.id, re: productKeyRe(k.key) }));
+    productKeysOf.set(products, keys);
+  }
+  return keys;
+};
+
 /** Product names, English names or aliases written anywhere in the text (longest keys first). */
 export const takeProducts = (text: string, products: ProductCandidate[]): Taken<string[]> => {
-  const keys = products
-    .flatMap((p) => [p.name, p.nameEn ?? "", ...p.aliases].map((key) => ({ id: p.id, key })))
-    .filter((k) => k.key.length >= 2)
-    .sort((a, b) => b.key.length - a.key.length);
   const ids: string[] = [];
   let rest = text;
-  for (const { id, key } of keys) {
-    const m = productKeyRe(key).exec(rest);
+  for (const { id, re } of productKeys(products)) {
+    const m = re.exec(rest);
     if (!m) continue;
     if (!ids.includes(id)) ids.push(id);
     rest = cut(rest, m.index, m.index + m[0].length);
