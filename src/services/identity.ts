@@ -8,6 +8,24 @@ import type { ServiceContext } from "./context";
 
 export type ChatPlatformName = "slack" | "wecom";
 
+/**
+ * Who a platform id is (see `resolve`), by platform: the user whose own column holds the id
+ * (`d`), and the remembered identity (`ci`) with its user (`k`). Both unique; `(select 1)`
+ * keeps the row when neither is found.
+ */
+const resolveSql = (column: string) => `select
+  d."id" as "d_id", d."name" as "d_name", d."locale" as "d_locale",
+  k."id" as "k_id", k."name" as "k_name", k."locale" as "k_locale",
+  ci."address" as "ci_address"
+from (select 1) as "one"
+left join "users" d on d."${column}" = ? and d."active" = 1
+left join "chat_identities" ci on ci."platform" = ? and ci."external_id" = ?
+left join "users" k on k."id" = ci."user_id" and k."active" = 1`;
+const RESOLVE_SQL: Record<ChatPlatformName, string> = {
+  slack: resolveSql(users.slackUserId.name),
+  wecom: resolveSql(users.wecomUserId.name),
+};
+
 export interface ChatIdentity {
   userId: string;
   name: string;
@@ -21,33 +39,24 @@ export interface ChatIdentity {
  */
 export const createIdentityService = (ctx: ServiceContext) => {
   const { db } = ctx.database;
-  const column = (p: ChatPlatformName) => (p === "slack" ? users.slackUserId : users.wecomUserId);
-
   const resolve = async (platform: ChatPlatformName, externalId: string): Promise<ChatIdentity | null> => {
-    // Every chat turn starts here: only the columns the answer needs.
-    const who = { id: users.id, name: users.name, locale: users.locale };
-    const direct = await db
-      .select(who)
-      .from(users)
-      .where(and(eq(column(platform), externalId), eq(users.active, true)))
-      .get();
-    const known = await db
-      .select({ userId: chatIdentities.userId, address: chatIdentities.address })
-      .from(chatIdentities)
-      .where(and(eq(chatIdentities.platform, platform), eq(chatIdentities.externalId, externalId)))
-      .get();
-    const user =
-      direct ??
-      (known
-        ? await db
-            .select(who)
-            .from(users)
-            .where(and(eq(users.id, known.userId), eq(users.active, true)))
-            .get()
-        : undefined);
-    return user
-      ? { userId: user.id, name: user.name, locale: user.locale, address: known?.address ?? null }
-      : null;
+    // Every chat turn starts here: the user by the platform id stored on them, else by a
+    // remembered identity, and where to reach them — one read.
+    const { rows } = await ctx.database.client.execute({
+      sql: RESOLVE_SQL[platform],
+      args: [externalId, platform, externalId],
+    });
+    const r = rows[0];
+    const [id, name, locale] =
+      r.d_id !== null ? [r.d_id, r.d_name, r.d_locale] : [r.k_id, r.k_name, r.k_locale];
+    return id === null
+      ? null
+      : {
+          userId: id as string,
+          name: name as string,
+          locale: locale as ChatIdentity["locale"],
+          address: (r.ci_address as string | null) ?? null,
+        };
   };
 
   /** Links a platform id to a user (first match by email, or a bind code); remembered for next time. */
