@@ -1,5 +1,5 @@
 import { getTableColumns, inArray } from "drizzle-orm";
-import type { CustomerDecorator } from "../api/routes/customers";
+import type { CustomerDecorator, LoadedLinks } from "../api/routes/customers";
 import type { Database } from "../db/client";
 import { readJsonSelect } from "../db/json-rows";
 import type { CustomerRow } from "../db/repos/customers";
@@ -100,11 +100,13 @@ const groupBy = <T extends { customerId: string }>(rows: T[]) => {
  */
 export const createCustomerDecorator =
   (database: Database, settings: SettingsStore): CustomerDecorator =>
-  async (rows) => {
+  async (rows, loaded) => {
     const { db } = database;
-    const ids = (kinds: string[]) => rows.filter((r) => kinds.includes(r.kind)).map((r) => r.id);
-    const doctorIds = ids(["doctor"]);
-    const accountIds = ids(["hospital", "pharmacy"]);
+    // Rows whose segments and coverage came with them (a list page) are not read again.
+    const ids = (kinds: string[], have: Map<string, unknown> | undefined) =>
+      rows.filter((r) => kinds.includes(r.kind) && !have?.has(r.id)).map((r) => r.id);
+    const doctorIds = ids(["doctor"], loaded?.segments);
+    const accountIds = ids(["hospital", "pharmacy"], loaded?.coverage);
     const [segRows, covRows, grid, hospital, pharmacy] = await Promise.all([
       // A page's many small rows, read as one JSON value each.
       doctorIds.length
@@ -125,8 +127,10 @@ export const createCustomerDecorator =
       loadHospitalThresholds(settings),
       loadPharmacyThresholds(settings),
     ]);
-    const segOf = groupBy(segRows);
-    const covOf = groupBy(covRows);
+    const segOf: LoadedLinks["segments"] = new Map(groupBy(segRows));
+    const covOf: LoadedLinks["coverage"] = new Map(groupBy(covRows));
+    for (const [id, links] of loaded?.segments ?? []) segOf.set(id, byProduct([...links]));
+    for (const [id, links] of loaded?.coverage ?? []) covOf.set(id, byProduct([...links]));
     const out = new Map<string, Record<string, unknown>>();
     for (const r of rows) {
       if (r.kind === "doctor") {

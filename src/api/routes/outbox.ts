@@ -1,15 +1,13 @@
-import { and, eq, getTableColumns, gte, inArray, lte, or, type SQL } from "drizzle-orm";
+import { and, eq, inArray, or } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
-import { readJsonSelect } from "../../db/json-rows";
 import { customers, outbox } from "../../db/schema";
-import { formatInstant } from "../../domain/dates";
 import type { OutboxRow } from "../../notify/types";
 import { isoDate, pageQuery } from "../../schemas/common";
 import { type AppEnv, visibleUserIds } from "../auth";
 import type { ApiDeps } from "../deps";
 import { notFound } from "../errors";
-import { byId, pageWhere, toPage } from "../pagination";
+import { type Cond, inIds, instantFormatter, pageReader, toPage } from "../pagination";
 import { queryOf } from "../validate";
 
 const listQuery = pageQuery.extend({
@@ -23,12 +21,28 @@ const listQuery = pageQuery.extend({
   to: isoDate.optional(),
 });
 
+/** Columns the outbox JSON does not show (the page does not read them). */
+const NOT_SHOWN = ["address", "leaseUntil", "providerRef", "readAt"] as const;
+const readOutboxPage = pageReader(outbox, { omit: [...NOT_SHOWN] });
+
+/** `scoped` for a list page: messages to users in scope, or to customers they own. */
+const scopedSql = (ids: string[]): Cond => {
+  const [inScope, json] = inIds("t.recipient_id", ids);
+  return [
+    `(t.recipient_type = 'user' and ${inScope}) or (t.recipient_type = 'customer' and t.recipient_id in
+      (select id from customers where ${inIds("owner_id", ids)[0]}))`,
+    json,
+    json,
+  ];
+};
+
 /** The outbox, read-only: what was queued, sent, retried, suppressed and why. */
 export const outboxRoutes = ({ database, config }: ApiDeps) => {
   const { db } = database;
   const app = new Hono<AppEnv>();
-  const ts = (v: string | null) => (v ? formatInstant(new Date(v), config.timeZone) : null);
-  const json = (r: OutboxRow) => ({
+  const instant = instantFormatter(config.timeZone);
+  const ts = (v: string | null) => (v ? instant(v) : null);
+  const json = (r: Omit<OutboxRow, (typeof NOT_SHOWN)[number]>) => ({
     id: r.id,
     channel: r.channel,
     recipientType: r.recipientType,
@@ -63,29 +77,23 @@ export const outboxRoutes = ({ database, config }: ApiDeps) => {
   app.get("/", async (c) => {
     const q = queryOf(c, listQuery);
     const scope = await visibleUserIds(db, c.get("actor"));
-    const filters: (SQL | undefined)[] = [
-      scope ? scoped(scope) : undefined,
-      q.channel ? eq(outbox.channel, q.channel) : undefined,
-      q.status ? eq(outbox.status, q.status) : undefined,
-      q.recipientType ? eq(outbox.recipientType, q.recipientType) : undefined,
-      q.recipientId ? eq(outbox.recipientId, q.recipientId) : undefined,
-      (q.template ?? q.type) ? eq(outbox.template, (q.template ?? q.type)!) : undefined,
-      q.from ? gte(outbox.createdAt, `${q.from}T00:00:00`) : undefined,
-      q.to ? lte(outbox.createdAt, `${q.to}T23:59:59.999Z`) : undefined,
-    ];
-    const { where, orderBy } = pageWhere(outbox.id, q.cursor, filters);
-    const columns = getTableColumns(outbox);
-    const rows = await readJsonSelect(
-      db,
-      columns,
-      db
-        .select(columns)
-        .from(outbox)
-        .where(where)
-        .orderBy(orderBy)
-        .limit(q.limit + 1),
+    const template = q.template ?? q.type;
+    const rows = await readOutboxPage(
+      database.client,
+      [
+        scope ? scopedSql(scope) : undefined,
+        q.channel ? ["t.channel = ?", q.channel] : undefined,
+        q.status ? ["t.status = ?", q.status] : undefined,
+        q.recipientType ? ["t.recipient_type = ?", q.recipientType] : undefined,
+        q.recipientId ? ["t.recipient_id = ?", q.recipientId] : undefined,
+        template ? ["t.template = ?", template] : undefined,
+        q.from ? ["t.created_at >= ?", `${q.from}T00:00:00`] : undefined,
+        q.to ? ["t.created_at <= ?", `${q.to}T23:59:59.999Z`] : undefined,
+      ],
+      q.cursor,
+      q.limit,
     );
-    return c.json(toPage(byId(rows), q.limit, json));
+    return c.json(toPage(rows, q.limit, json));
   });
 
   app.get("/:id", async (c) => {

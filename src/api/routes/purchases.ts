@@ -1,10 +1,9 @@
-import { and, eq, getTableColumns, gte, inArray, lte, or, type SQL } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { Hono } from "hono";
 import { z } from "zod";
 import { auditInsert } from "../../db/audit";
 import { newId, nowIso } from "../../db/ids";
-import { readJsonSelect } from "../../db/json-rows";
 import { closedMonths, PurchaseRefError, resolvePurchaseKey } from "../../db/repos/purchases";
 import { customers, purchases } from "../../db/schema";
 import { lastDayOfMonth } from "../../domain/dates";
@@ -13,11 +12,13 @@ import { dateRangeQuery, pageQuery } from "../../schemas/common";
 import { type AppEnv, canSee, requireRole, visibleUserIds } from "../auth";
 import type { ApiDeps } from "../deps";
 import { ApiError, forbidden, notFound } from "../errors";
-import { byId, pageWhere, toPage } from "../pagination";
+import { type Cond, inIds, pageReader, toPage } from "../pagination";
 import { jsonBody, queryOf } from "../validate";
 
 type PurchaseRow = typeof purchases.$inferSelect;
-export const purchaseJson = (p: PurchaseRow) => ({
+/** Columns the purchase JSON does not show (the page does not read them). */
+const NOT_SHOWN = ["naturalKey", "importBatchId", "createdAt", "updatedAt"] as const;
+export const purchaseJson = (p: Omit<PurchaseRow, (typeof NOT_SHOWN)[number]>) => ({
   id: p.id,
   sellerId: p.sellerId,
   buyerId: p.buyerId,
@@ -36,47 +37,40 @@ const listQuery = pageQuery.merge(dateRangeQuery).extend({
   source: z.enum(["erp", "flow", "manual"]).optional(),
 });
 
+const readPurchasePage = pageReader(purchases, { omit: [...NOT_SHOWN] });
+
+/** Purchases where the buyer or the seller is owned by one of `ids` (the list's scope). */
+const ownedByAny = (ids: string[]): Cond => {
+  const owned = `select id from customers where ${inIds("owner_id", ids)[0]}`;
+  const json = JSON.stringify(ids);
+  return [`t.buyer_id in (${owned}) or t.seller_id in (${owned})`, json, json];
+};
+
 export const purchaseRoutes = ({ database }: ApiDeps) => {
   const { db, write } = database;
   const app = new Hono<AppEnv>();
   const buyer = alias(customers, "buyer");
   const seller = alias(customers, "seller");
 
-  /** Purchases where the buyer or the seller is owned by someone in scope. */
-  const ownedBy = (ids: string[]) => or(inArray(buyer.ownerId, ids), inArray(seller.ownerId, ids));
-
   app.get("/", async (c) => {
     const q = queryOf(c, listQuery);
     const scope = await visibleUserIds(db, c.get("actor"));
-    const filters: (SQL | undefined)[] = [
-      scope ? ownedBy(scope) : undefined,
-      q.repId ? ownedBy([q.repId]) : undefined,
-      q.customerId
-        ? or(eq(purchases.buyerId, q.customerId), eq(purchases.sellerId, q.customerId))
-        : undefined,
-      q.productId ? eq(purchases.productId, q.productId) : undefined,
-      q.source ? eq(purchases.source, q.source) : undefined,
-      q.from ? gte(purchases.date, q.from) : undefined,
-      q.to ? lte(purchases.date, q.to) : undefined,
-      q.month
-        ? and(gte(purchases.date, `${q.month}-01`), lte(purchases.date, lastDayOfMonth(q.month)))
-        : undefined,
-    ];
-    const { where, orderBy } = pageWhere(purchases.id, q.cursor, filters);
-    const columns = getTableColumns(purchases);
-    const rows = await readJsonSelect(
-      db,
-      columns,
-      db
-        .select(columns)
-        .from(purchases)
-        .innerJoin(buyer, eq(buyer.id, purchases.buyerId))
-        .leftJoin(seller, eq(seller.id, purchases.sellerId))
-        .where(where)
-        .orderBy(orderBy)
-        .limit(q.limit + 1),
+    const rows = await readPurchasePage(
+      database.client,
+      [
+        scope ? ownedByAny(scope) : undefined,
+        q.repId ? ownedByAny([q.repId]) : undefined,
+        q.customerId ? ["t.buyer_id = ? or t.seller_id = ?", q.customerId, q.customerId] : undefined,
+        q.productId ? ["t.product_id = ?", q.productId] : undefined,
+        q.source ? ["t.source = ?", q.source] : undefined,
+        q.from ? ["t.date >= ?", q.from] : undefined,
+        q.to ? ["t.date <= ?", q.to] : undefined,
+        q.month ? ["t.date >= ? and t.date <= ?", `${q.month}-01`, lastDayOfMonth(q.month)] : undefined,
+      ],
+      q.cursor,
+      q.limit,
     );
-    return c.json(toPage(byId(rows), q.limit, purchaseJson));
+    return c.json(toPage(rows, q.limit, purchaseJson));
   });
 
   app.get("/:id", async (c) => {

@@ -68,6 +68,8 @@ export const customers = sqliteTable(
   (t) => [
     uniqueIndex("customers_code_uq").on(t.code),
     index("customers_owner_idx").on(t.ownerId, t.kind),
+    // The admin list by owner in id order (its pages): read in order, no sort of the whole book.
+    index("customers_owner_id_idx").on(t.ownerId, t.id),
     index("customers_parent_idx").on(t.parentId),
     index("customers_kind_name_idx").on(t.kind, t.name),
     index("customers_birthday_idx").on(t.birthday).where(sql`birthday is not null`),

@@ -42,6 +42,8 @@ export const visits = sqliteTable(
   },
   (t) => [
     index("visits_rep_date_idx").on(t.repId, t.date),
+    // The admin list of a rep's visits in id order (its pages) without sorting all of them.
+    index("visits_rep_id_idx").on(t.repId, t.id),
     index("visits_customer_date_idx").on(t.customerId, t.date),
     index("visits_follow_up_idx").on(t.followUpOn),
     // The daily plan's reads for a page of reps, answered from these small indexes alone
