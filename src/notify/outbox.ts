@@ -41,7 +41,6 @@ export const createOutbox = (opts: OutboxOptions) => {
   const batchSize = opts.batchSize ?? 50;
   const channels = new Map<OutboxChannel, Channel>(opts.channels.map((c) => [c.name, c]));
   let timer: NodeJS.Timeout | null = null;
-  let running: Promise<number> | null = null;
   let stopped = true;
 
   const enqueue = async (messages: OutboxMessage[]) => {
@@ -53,7 +52,7 @@ export const createOutbox = (opts: OutboxOptions) => {
     kick();
   };
 
-  const claim = async (): Promise<OutboxRow[]> => {
+  const claim = async (limit: number): Promise<OutboxRow[]> => {
     const t = now().toISOString();
     const names = [...channels.keys()];
     if (names.length === 0) return [];
@@ -75,7 +74,7 @@ export const createOutbox = (opts: OutboxOptions) => {
                 ),
               )
               .orderBy(outbox.notBefore, outbox.id)
-              .limit(batchSize),
+              .limit(limit),
           ),
         )
         .returning(),
@@ -179,20 +178,38 @@ export const createOutbox = (opts: OutboxOptions) => {
     await finish(row, await afterSend(row, result, now()));
   };
 
-  /** One round: claim a batch, send each recipient's rows in order, recipients in parallel. */
-  const processOnce = async (): Promise<number> => {
-    const rows = await claim();
-    const groups = new Map<string, OutboxRow[]>();
-    for (const r of rows) {
+  /**
+   * Rows in flight, chained per recipient: a recipient's rows go out in claim order while
+   * other recipients' rows pass them (one paced DM must not hold up everyone's replies).
+   */
+  const tails = new Map<string, Promise<void>>();
+  let inFlight = 0;
+  /** The background loop stopped claiming because `batchSize` rows were in flight. */
+  let full = false;
+
+  const dispatch = (rows: OutboxRow[]): Promise<void>[] =>
+    rows.map((r) => {
       const key = `${r.channel}:${r.recipientId}`;
-      groups.set(key, [...(groups.get(key) ?? []), r]);
-    }
-    await Promise.all(
-      [...groups.values()].map(async (group) => {
-        for (const r of group)
-          await processRow(r).catch((e) => log.error({ err: e, outboxId: r.id }, "outbox row failed"));
-      }),
-    );
+      inFlight++;
+      const done = (tails.get(key) ?? Promise.resolve())
+        .then(() => processRow(r))
+        .catch((e) => log.error({ err: e, outboxId: r.id }, "outbox row failed"))
+        .finally(() => {
+          inFlight--;
+          if (tails.get(key) === done) tails.delete(key);
+          if (full && inFlight < batchSize) {
+            full = false;
+            kick();
+          }
+        });
+      tails.set(key, done);
+      return done;
+    });
+
+  /** One round: claim a batch and wait until each of its rows is finished. */
+  const processOnce = async (): Promise<number> => {
+    const rows = await claim(batchSize);
+    await Promise.all(dispatch(rows));
     return rows.length;
   };
 
@@ -201,21 +218,47 @@ export const createOutbox = (opts: OutboxOptions) => {
     while ((await processOnce()) > 0) {}
   };
 
-  const tick = async () => {
+  /**
+   * The background loop claims while it has room and does not wait for the rows it hands
+   * out: a row waiting out a recipient's pacing (or a slow provider) holds only its own
+   * recipient's later rows. At most `batchSize` rows are in flight, so none outlives its lease.
+   */
+  let claiming: Promise<void> | null = null;
+  let kicked = false;
+  const tick = () => {
     timer = null;
-    if (stopped) return;
-    running = processOnce().catch((e) => {
-      log.error({ err: e }, "outbox round failed");
-      return 0;
-    });
-    const n = await running;
-    running = null;
-    if (!stopped) timer = setTimeout(tick, n > 0 ? 0 : (opts.pollMs ?? 500));
+    if (stopped || claiming) return;
+    const room = batchSize - inFlight;
+    if (room <= 0) {
+      full = true;
+      return;
+    }
+    kicked = false;
+    claiming = claim(room)
+      .then(
+        (rows) => {
+          dispatch(rows);
+          return rows.length === room;
+        },
+        (e) => {
+          log.error({ err: e }, "outbox round failed");
+          return false;
+        },
+      )
+      .then((more) => {
+        claiming = null;
+        if (stopped) return;
+        timer = setTimeout(tick, more || kicked ? 0 : (opts.pollMs ?? 500));
+      });
   };
 
   /** Something was enqueued: look now rather than at the next poll. */
   const kick = () => {
-    if (stopped || running) return;
+    if (stopped) return;
+    if (claiming) {
+      kicked = true;
+      return;
+    }
     if (timer) clearTimeout(timer);
     timer = setTimeout(tick, 0);
   };
@@ -232,7 +275,8 @@ export const createOutbox = (opts: OutboxOptions) => {
     stop: async () => {
       stopped = true;
       if (timer) clearTimeout(timer);
-      await running;
+      await claiming;
+      while (tails.size > 0) await Promise.all(tails.values());
     },
   };
 };

@@ -220,4 +220,39 @@ describe("outbox", () => {
     const order = sent.map((s) => iById.get(s.id));
     expect(order).toEqual(Array.from({ length: 100 }, (_, i) => i));
   });
+
+  it("in the background, a recipient's slow send holds only that recipient's later rows", async () => {
+    const order: string[] = [];
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    const channel: Channel = {
+      name: "email",
+      send: async (row) => {
+        if (row.dedupeKey === "slow-1") await held;
+        order.push(row.dedupeKey);
+        return { ok: true };
+      },
+    };
+    const box = make(channel);
+    box.start();
+    await box.enqueue([
+      message({ dedupeKey: "slow-1", recipientId: "slow" }),
+      message({ dedupeKey: "slow-2", recipientId: "slow" }),
+    ]);
+    await box.enqueue([message({ dedupeKey: "quick-1", recipientId: "quick" })]);
+    const until = async (ok: () => boolean) => {
+      for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
+    };
+    await until(() => order.includes("quick-1"));
+    // quick's row went out while slow's first send still waits; slow's second waits behind it.
+    expect(order).toEqual(["quick-1"]);
+    const stopped = box.stop();
+    release();
+    await stopped;
+    // stop() waited for the rows in flight, and slow's rows kept their order.
+    expect(order).toEqual(["quick-1", "slow-1", "slow-2"]);
+    expect((await rows()).map((r) => r.status)).toEqual(["sent", "sent", "sent"]);
+  });
 });

@@ -4,6 +4,7 @@ import { type Locale, translator } from "../../conversations/messages";
 import { renderChat } from "../../notify/templates";
 import type { Channel, OutboxRow, SendResult } from "../../notify/types";
 import type { ChatCardService } from "../../services/chat-cards";
+import { createPacer } from "./pacing";
 import { renderReply } from "./render";
 import { sendFailure } from "./web";
 
@@ -53,31 +54,23 @@ export interface SlackChannelOptions {
   web: WebClient;
   cards: ChatCardService;
   log: Logger;
-  /** Slack allows about one message per second per channel (DOMAIN.md §7). */
+  /** Slack allows about one message per second per channel (DOMAIN.md §7)… */
   minGapMs: number;
+  /** …with short bursts: this many may go at once before the gap applies (default 3). */
+  burst?: number;
 }
 
 /**
- * The outbox's way out to Slack (rule 4): renders the row, keeps ≥ minGapMs between posts to
- * one channel, and answers the outbox in its terms (retry, wait, wrong address) — it never
+ * The outbox's way out to Slack (rule 4): renders the row, holds a channel to one post per
+ * minGapMs after a short burst, and answers the outbox in its terms (retry, wait, wrong address) — it never
  * retries by itself. An approval card it posts is recorded so decisions can edit it.
  */
 export const createSlackChannel = (o: SlackChannelOptions): Channel => {
-  const last = new Map<string, number>();
-  const queues = new Map<string, Promise<void>>();
-
-  const pace = (channel: string): Promise<void> => {
-    const turn = (queues.get(channel) ?? Promise.resolve()).then(async () => {
-      const wait = (last.get(channel) ?? 0) + o.minGapMs - Date.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      last.set(channel, Date.now());
-    });
-    queues.set(channel, turn);
-    void turn.then(() => {
-      if (queues.get(channel) === turn) queues.delete(channel);
-      if (last.size > 5000) for (const [k, at] of last) if (Date.now() - at > o.minGapMs) last.delete(k);
-    });
-    return turn;
+  const pacer = createPacer({ gapMs: o.minGapMs, burst: o.burst ?? 3 });
+  // The slot is reserved at once, so a channel's messages keep their order while they wait.
+  const pace = (channel: string): Promise<void> | undefined => {
+    const wait = pacer.reserve(channel);
+    return wait > 0 ? new Promise((r) => setTimeout(r, wait)) : undefined;
   };
 
   const recordCard = async (row: OutboxRow, channel: string, ts: string) => {

@@ -13,8 +13,10 @@ import type { SlackRuntime } from "./runtime";
 import { createWebClient, slackLogger, webClientOptions } from "./web";
 
 export interface SlackPlatformOptions {
-  /** Least time between two posts to one channel (Slack: about one per second). */
+  /** Least time between two posts to one channel (Slack: about one per second)… */
   minGapMs?: number;
+  /** …after a short burst of this many (default 3). */
+  burst?: number;
 }
 
 const rec = (v: unknown): Record<string, unknown> =>
@@ -94,7 +96,13 @@ export const slackPlatform =
     return {
       name: "slack",
       router: { path: "/slack", app: router },
-      channel: createSlackChannel({ web, cards, log, minGapMs: opts.minGapMs ?? 1_000 }),
+      channel: createSlackChannel({
+        web,
+        cards,
+        log,
+        minGapMs: opts.minGapMs ?? 1_000,
+        burst: opts.burst,
+      }),
       // Never awaited on the network: an unreachable Slack shows as "error", never a hang.
       start: async () => {
         state = "on";
