@@ -1,9 +1,9 @@
-import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
+import type { InStatement } from "@libsql/client";
 import type { Logger } from "pino";
 import type { Database } from "../db/client";
 import type { SettingsStore } from "../db/repos/settings";
-import { customers, outbox } from "../db/schema";
-import { enqueueStatement } from "./enqueue";
+import { enqueueManyStatements } from "./enqueue";
+import { claimStatement, finishStatement, outboxRowOf, pacingStatement } from "./outbox-sql";
 import { backoffMs, nextSendableAt, pacingDelayMs } from "./policy";
 import type { Channel, OutboxChannel, OutboxMessage, OutboxRow, SendResult } from "./types";
 
@@ -46,46 +46,35 @@ export const createOutbox = (opts: OutboxOptions) => {
   const enqueue = async (messages: OutboxMessage[]) => {
     if (messages.length === 0) return;
     const at = now();
-    await database.write((db) =>
-      db.batch(messages.map((m) => enqueueStatement(db, m, at)) as [ReturnType<typeof enqueueStatement>]),
-    );
+    await database.write(() => database.client.batch(enqueueManyStatements(messages, at), "write"));
     kick();
   };
 
   const claim = async (limit: number): Promise<OutboxRow[]> => {
-    const t = now().toISOString();
     const names = [...channels.keys()];
     if (names.length === 0) return [];
-    const lease = new Date(now().getTime() + leaseMs).toISOString();
-    return database.write(async (db) =>
-      db
-        .update(outbox)
-        .set({ status: "sending", leaseUntil: lease, attempts: sql`${outbox.attempts} + 1` })
-        .where(
-          inArray(
-            outbox.id,
-            db
-              .select({ id: outbox.id })
-              .from(outbox)
-              .where(
-                and(
-                  inArray(outbox.channel, names),
-                  sql`((${outbox.status} in ('pending','retrying') and ${outbox.notBefore} <= ${t}) or (${outbox.status} = 'sending' and ${outbox.leaseUntil} < ${t}))`,
-                ),
-              )
-              .orderBy(outbox.notBefore, outbox.id)
-              .limit(limit),
-          ),
-        )
-        .returning(),
+    const t = now();
+    const lease = new Date(t.getTime() + leaseMs).toISOString();
+    const { rows } = await database.write(() =>
+      database.client.execute(claimStatement(names, t.toISOString(), lease, limit)),
     );
+    return rows.map(outboxRowOf);
   };
 
   /** Consent, erasure and quiet hours for messages to customers, checked at send time. */
   const customerGate = async (row: OutboxRow, at: Date): Promise<Outcome | null> => {
     if (row.recipientType !== "customer") return null;
-    const c = await database.db.select().from(customers).where(eq(customers.id, row.recipientId)).get();
-    if (!c || c.erasedAt) return { status: "suppressed", suppressedReason: "erased" };
+    const { rows } = await database.client.execute({
+      sql: `select "erased_at", "sms_consent", "email_consent", "timezone" from "customers" where "id" = ?`,
+      args: [row.recipientId],
+    });
+    const found = rows[0];
+    if (!found || found.erased_at) return { status: "suppressed", suppressedReason: "erased" };
+    const c = {
+      smsConsent: found.sms_consent as string | null,
+      emailConsent: found.email_consent as string | null,
+      timezone: found.timezone as string | null,
+    };
     if (row.channel === "sms" || row.channel === "email") {
       const state = row.channel === "sms" ? c.smsConsent : c.emailConsent;
       if (state !== "granted")
@@ -100,26 +89,9 @@ export const createOutbox = (opts: OutboxOptions) => {
   const pacingGate = async (row: OutboxRow, at: Date): Promise<Outcome | null> => {
     const quota = (await settings.get("outbox.pacing"))[row.channel];
     if (!quota) return null;
-    const recent = await database.db
-      .select({ sentAt: outbox.sentAt })
-      .from(outbox)
-      .where(
-        and(
-          eq(outbox.channel, row.channel),
-          eq(outbox.recipientId, row.recipientId),
-          // A literal, not a parameter: SQLite uses the partial index `outbox_pacing_idx` only
-          // when the query repeats its condition as written.
-          sql`${outbox.status} = 'sent'`,
-          gte(outbox.sentAt, new Date(at.getTime() - 3_600_000).toISOString()),
-        ),
-      )
-      .orderBy(desc(outbox.sentAt))
-      .limit(Math.max(quota.perHour, quota.perMinute));
-    const wait = pacingDelayMs(
-      recent.map((r) => new Date(r.sentAt!)),
-      at,
-      quota,
-    );
+    const { rows } = await database.client.execute(pacingStatement(row.channel, row.recipientId, at, quota));
+    const nth = (v: unknown) => (typeof v === "string" ? new Date(v) : null);
+    const wait = pacingDelayMs({ minute: nth(rows[0]?.minute), hour: nth(rows[0]?.hour) }, at);
     return wait > 0 ? { release: true, notBefore: new Date(at.getTime() + wait).toISOString() } : null;
   };
 
@@ -143,20 +115,44 @@ export const createOutbox = (opts: OutboxOptions) => {
     };
   };
 
-  const finish = async (row: OutboxRow, o: Outcome) => {
+  /**
+   * Finished rows are written together: while one write waits for the lock or runs, the rows
+   * finished meanwhile queue up and go in the next single transaction (one commit for many
+   * sends under load, one for one when quiet).
+   */
+  let finishing: { statement: InStatement; done: () => void; failed: (e: unknown) => void }[] = [];
+  let flushing = false;
+  const flushFinishes = async () => {
+    flushing = true;
+    while (finishing.length > 0) {
+      const items = finishing;
+      finishing = [];
+      try {
+        await database.write(() =>
+          database.client.batch(
+            items.map((i) => i.statement),
+            "write",
+          ),
+        );
+        for (const i of items) i.done();
+      } catch {
+        // One bad statement must not cost the others their finish: each on its own.
+        for (const i of items)
+          await database.write(() => database.client.execute(i.statement)).then(i.done, i.failed);
+      }
+    }
+    flushing = false;
+  };
+
+  const finish = (row: OutboxRow, o: Outcome) => {
     const { release, ...fields } = o;
     const set = release
       ? { ...fields, status: "pending" as const, attempts: row.attempts - 1, leaseUntil: null }
       : { ...fields, leaseUntil: null };
-    // Only the claim that still holds the lease may finish the row.
-    await database.write((db) =>
-      db
-        .update(outbox)
-        .set(set)
-        .where(
-          and(eq(outbox.id, row.id), eq(outbox.status, "sending"), eq(outbox.leaseUntil, row.leaseUntil!)),
-        ),
-    );
+    return new Promise<void>((done, failed) => {
+      finishing.push({ statement: finishStatement(row, set), done, failed });
+      if (!flushing) void flushFinishes();
+    });
   };
 
   const processRow = async (row: OutboxRow) => {

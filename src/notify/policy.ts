@@ -34,20 +34,14 @@ export const nextSendableAt = (now: Date, timeZone: string, window: QuietHours):
   return zonedInstant(day, h, mm, timeZone);
 };
 
-/** Per channel and recipient: how long until one more message fits the quotas. */
-export const pacingDelayMs = (
-  sentAt: Date[],
-  now: Date,
-  quota: { perMinute: number; perHour: number },
-): number => {
-  const within = (ms: number) =>
-    sentAt.filter((t) => now.getTime() - t.getTime() < ms).sort((a, b) => a.getTime() - b.getTime());
-  const lastMinute = within(60_000);
-  const lastHour = within(3_600_000);
-  let wait = 0;
-  if (lastMinute.length >= quota.perMinute)
-    wait = Math.max(wait, lastMinute[lastMinute.length - quota.perMinute].getTime() + 60_000 - now.getTime());
-  if (lastHour.length >= quota.perHour)
-    wait = Math.max(wait, lastHour[lastHour.length - quota.perHour].getTime() + 3_600_000 - now.getTime());
-  return Math.max(0, wait);
+/**
+ * Per channel and recipient: how long until one more message fits the quotas, given the
+ * quota-th newest send within the last minute and within the last hour (null: fewer sent) —
+ * a message may go once that send has left its window.
+ */
+export const pacingDelayMs = (nthNewest: { minute: Date | null; hour: Date | null }, now: Date): number => {
+  const t = now.getTime();
+  const minute = nthNewest.minute ? nthNewest.minute.getTime() + 60_000 - t : 0;
+  const hour = nthNewest.hour ? nthNewest.hour.getTime() + 3_600_000 - t : 0;
+  return Math.max(0, minute, hour);
 };

@@ -255,4 +255,26 @@ describe("outbox", () => {
     expect(order).toEqual(["quick-1", "slow-1", "slow-2"]);
     expect((await rows()).map((r) => r.status)).toEqual(["sent", "sent", "sent"]);
   });
+
+  it("holds a recipient at the hour quota once the minute quota no longer binds", async () => {
+    await createSettingsStore(t.database).set(
+      "outbox.pacing",
+      { email: { perMinute: 5, perHour: 8 } },
+      "test",
+    );
+    const { channel, sent } = scriptedChannel(() => ({ ok: true }));
+    const box = make(channel);
+    await box.enqueue(
+      Array.from({ length: 12 }, (_, i) => message({ dedupeKey: `h${String(i).padStart(2, "0")}` })),
+    );
+    const perStep: number[] = [];
+    // Minutes 0, 1 and 2, then just past the hour since the first sends, then a minute on.
+    for (const step of [0, 60_000, 60_000, 58 * 60_000 + 1, 60_000]) {
+      clock.t += step;
+      const before = sent.length;
+      await box.drain();
+      perStep.push(sent.length - before);
+    }
+    expect(perStep).toEqual([5, 3, 0, 4, 0]);
+  });
 });

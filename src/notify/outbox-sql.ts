@@ -1,0 +1,140 @@
+import type { InStatement, Row } from "@libsql/client";
+import type { OutboxChannel, OutboxRow } from "./types";
+
+/**
+ * The outbox's hot statements as plain SQL (each one runs per message sent, several hundred
+ * a second under chat load): drizzle's builder and result mapping cost more than SQLite's
+ * work here. The texts are fixed per shape, so each connection keeps them prepared.
+ */
+
+const COLUMNS: [keyof OutboxRow, string][] = [
+  ["id", "id"],
+  ["channel", "channel"],
+  ["recipientType", "recipient_type"],
+  ["recipientId", "recipient_id"],
+  ["address", "address"],
+  ["template", "template"],
+  ["locale", "locale"],
+  ["data", "data"],
+  ["dedupeKey", "dedupe_key"],
+  ["status", "status"],
+  ["attempts", "attempts"],
+  ["notBefore", "not_before"],
+  ["expiresAt", "expires_at"],
+  ["leaseUntil", "lease_until"],
+  ["createdAt", "created_at"],
+  ["sentAt", "sent_at"],
+  ["error", "error"],
+  ["suppressedReason", "suppressed_reason"],
+  ["providerRef", "provider_ref"],
+  ["readAt", "read_at"],
+];
+const RETURNING = COLUMNS.map(([, c]) => `"${c}"`).join(", ");
+const JSON_COLUMNS = new Set<keyof OutboxRow>(["data", "providerRef"]);
+
+const parseJson = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : (v ?? null));
+
+/** A row as drizzle would have given it (JSON columns decoded). */
+export const outboxRowOf = (r: Row): OutboxRow => {
+  const out: Record<string, unknown> = {};
+  for (const [key, column] of COLUMNS) {
+    const v = r[column];
+    out[key] = JSON_COLUMNS.has(key) ? parseJson(v) : typeof v === "bigint" ? Number(v) : v;
+  }
+  out.data ??= {};
+  return out as unknown as OutboxRow;
+};
+
+/** Claims up to `limit` due rows of these channels (or rows whose lease ran out). */
+export const claimStatement = (
+  channels: OutboxChannel[],
+  now: string,
+  leaseUntil: string,
+  limit: number,
+): InStatement => ({
+  sql: `update "outbox" set "status" = 'sending', "lease_until" = ?, "attempts" = "attempts" + 1
+    where "id" in (select "id" from "outbox"
+      where "channel" in (${channels.map(() => "?").join(", ")})
+        and (("status" in ('pending', 'retrying') and "not_before" <= ?) or ("status" = 'sending' and "lease_until" < ?))
+      order by "not_before", "id" limit ?)
+    returning ${RETURNING}`,
+  args: [leaseUntil, ...channels, now, now, limit],
+});
+
+/** What finishing a row may change. */
+export type OutboxFinish = Partial<
+  Pick<
+    OutboxRow,
+    | "status"
+    | "error"
+    | "suppressedReason"
+    | "notBefore"
+    | "sentAt"
+    | "providerRef"
+    | "attempts"
+    | "leaseUntil"
+  >
+>;
+
+/** Only the claim that still holds the lease may finish the row. */
+export const finishStatement = (
+  row: Pick<OutboxRow, "id" | "leaseUntil">,
+  set: OutboxFinish,
+): InStatement => {
+  const names: string[] = [];
+  const args: (string | number | null)[] = [];
+  for (const [key, column] of COLUMNS) {
+    if (!(key in set)) continue;
+    const v = set[key as keyof OutboxFinish];
+    names.push(`"${column}" = ?`);
+    args.push(
+      v === undefined || v === null
+        ? null
+        : JSON_COLUMNS.has(key)
+          ? JSON.stringify(v)
+          : (v as string | number),
+    );
+  }
+  return {
+    sql: `update "outbox" set ${names.join(", ")} where "id" = ? and "status" = 'sending' and "lease_until" = ?`,
+    args: [...args, row.id, row.leaseUntil ?? null],
+  };
+};
+
+/**
+ * For the pacing check: the n-th newest send to this recipient on this channel within the last
+ * minute and within the last hour (null when fewer were sent). Counting in SQLite over the
+ * partial index `outbox_pacing_idx` (its condition repeated literally so it applies) instead
+ * of reading every send of the hour.
+ */
+export const pacingStatement = (
+  channel: OutboxChannel,
+  recipientId: string,
+  now: Date,
+  quota: { perMinute: number; perHour: number },
+): InStatement => {
+  const nth = `select "sent_at" from "outbox"
+      where "channel" = ? and "recipient_id" = ? and "status" = 'sent' and "sent_at" > ?
+      order by "sent_at" desc limit 1 offset ?`;
+  const t = now.getTime();
+  const minute = [
+    channel,
+    recipientId,
+    new Date(t - 60_000).toISOString(),
+    Math.max(0, Math.ceil(quota.perMinute) - 1),
+  ];
+  // A minute quota kept every minute keeps an hour quota of 60 times it (Slack's 60 and
+  // 3,600): the hour's walk over every send of the hour is then skipped.
+  if (quota.perHour >= 60 * quota.perMinute)
+    return { sql: `select (${nth}) as "minute", null as "hour"`, args: minute };
+  return {
+    sql: `select (${nth}) as "minute", (${nth}) as "hour"`,
+    args: [
+      ...minute,
+      channel,
+      recipientId,
+      new Date(t - 3_600_000).toISOString(),
+      Math.max(0, Math.ceil(quota.perHour) - 1),
+    ],
+  };
+};
