@@ -101,7 +101,8 @@ const installStatementCache = () => {
       caches.set(this, cache);
       // A new pooled connection: a PRAGMA run through the client reaches only the one it
       // borrowed, and the pool opens another whenever a transaction holds the first.
-      for (const pragma of CONNECTION_PRAGMAS) (prepare.call(this, pragma) as unknown as { run(): void }).run();
+      for (const pragma of CONNECTION_PRAGMAS)
+        (prepare.call(this, pragma) as unknown as { run(): void }).run();
     }
     let stmt = cache.get(sql);
     if (stmt) cache.delete(sql);
