@@ -79,7 +79,16 @@ export const createEngine = (opts: EngineOptions) => {
     status: s.status,
   });
 
-  const handle = async (msg: InboundMessage): Promise<TurnResult> =>
+  /**
+   * `alongside`: statements to commit with the turn's answer, made from it — a platform
+   * queues its replies in the same transaction (one commit a turn, not two, and a stored
+   * answer always has its replies queued). Not called when nothing is stored (a redelivered
+   * event, an unknown user): the caller queues the replies itself then.
+   */
+  const handle = async (
+    msg: InboundMessage,
+    alongside: (result: TurnResult) => InStatement[] = () => [],
+  ): Promise<TurnResult> =>
     withUserLock(msg.userId, async () => {
       // The event's earlier answer, the user and the session: one read.
       const start = await sessions.start(msg.platform, msg.eventId, msg.userId, services.now());
@@ -124,17 +133,17 @@ export const createEngine = (opts: EngineOptions) => {
       };
       const result = finish(session, replies);
       if (!deferred.length) {
-        await sessions.save(session, { ...event, response: result });
+        await sessions.save(session, { ...event, response: result }, [], alongside(result));
         return result;
       }
       try {
-        await sessions.save(session, { ...event, response: result }, deferred);
+        await sessions.save(session, { ...event, response: result }, deferred, alongside(result));
         return result;
       } catch (err) {
         // As a record whose write failed at once: nothing stored, the flow where it was.
         log.error({ err, userId: user.id, flow: session.flowId, step: session.step }, "chat turn failed");
         const failed = finish(before ?? session, [{ text: ctx.t("common.internal_error") }]);
-        await sessions.save(before ?? session, { ...event, response: failed });
+        await sessions.save(before ?? session, { ...event, response: failed }, [], alongside(failed));
         return failed;
       }
     });

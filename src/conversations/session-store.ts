@@ -164,12 +164,14 @@ export const createSessionStore = (database: Database) => ({
   /**
    * Saves the session and remembers the answer to this event in one transaction, after
    * `before` (the record a confirmed flow writes), so the record, the session that moved on
-   * and the answer to a redelivery are stored together or not at all.
+   * and the answer to a redelivery are stored together or not at all; `after` (the answer's
+   * outbox rows, when the platform sends through the outbox) in the same transaction.
    */
   async save(
     s: Session,
     event: { platform: string; eventId: string; response: TurnResult } | null,
     before: InStatement[] = [],
+    after: InStatement[] = [],
   ) {
     const session: InStatement = {
       sql: UPSERT_SESSION_SQL,
@@ -198,6 +200,7 @@ export const createSessionStore = (database: Database) => ({
           new Date().toISOString(),
         ],
       });
+    statements.push(...after);
     await database.write(() => database.client.batch(statements, "write"));
   },
 });

@@ -16,8 +16,10 @@ export const enqueueStatement = (db: Db, m: OutboxMessage, now = new Date()): St
  * The inserts for many messages, as plain multi-row statements for the libSQL client (a job
  * queues thousands; building one drizzle statement per message cost more than writing them).
  * Each row whose dedupe key is already queued is skipped on its own, as with `enqueueStatement`.
+ * `now` is the app's clock (never the wall clock by default): a row is due from it, and the
+ * outbox claims by the same clock.
  */
-export const enqueueManyStatements = (messages: OutboxMessage[], now = new Date()): InStatement[] =>
+export const enqueueManyStatements = (messages: OutboxMessage[], now: Date): InStatement[] =>
   bulkInsert(
     outbox,
     messages.map((m) => outboxRow(m, now)),

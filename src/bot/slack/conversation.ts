@@ -1,6 +1,7 @@
 import type { Locale } from "../../conversations/messages";
 import { translator } from "../../conversations/messages";
 import { detectCommand } from "../../conversations/understand/commands";
+import { enqueueManyStatements } from "../../notify/enqueue";
 import type { OutboxMessage } from "../../notify/types";
 import type { Attachment, Reply } from "../platform";
 import type { SlackFile } from "./parse";
@@ -149,13 +150,25 @@ const turn = async (rt: SlackRuntime, m: Incoming) => {
     if (!got) return enqueue([{ text: t("slack.file_failed") }]);
     attachment = got;
   }
-  const result = await rt.deps.engine.handle({
-    platform: "slack",
-    eventId: m.eventId,
-    userId: sender.userId,
-    ...(m.text ? { text: m.text } : {}),
-    ...(m.action ? { action: m.action } : {}),
-    ...(attachment ? { attachment } : {}),
-  });
-  await enqueue(result.replies);
+  // The replies are queued in the transaction that stores the turn's answer.
+  let queued = false;
+  const result = await rt.deps.engine.handle(
+    {
+      platform: "slack",
+      eventId: m.eventId,
+      userId: sender.userId,
+      ...(m.text ? { text: m.text } : {}),
+      ...(m.action ? { action: m.action } : {}),
+      ...(attachment ? { attachment } : {}),
+    },
+    (answer) => {
+      queued = true;
+      return enqueueManyStatements(
+        replyRows(sender, address, m.eventId, answer.replies),
+        rt.deps.services.now(),
+      );
+    },
+  );
+  if (queued) rt.deps.outbox().kick();
+  else await enqueue(result.replies);
 };
