@@ -21,8 +21,12 @@ export const slackLogger = (log: Logger): SlackLogger => {
   };
 };
 
-/** One keep-alive connection pool for every Web API client of the process. */
+/** One keep-alive connection pool for every Web API client of the process (made on first use). */
 let leanFetch: typeof fetch | undefined;
+const sharedFetch = (): typeof fetch => {
+  leanFetch ??= createLeanFetch();
+  return leanFetch;
+};
 
 /**
  * The options every Web API client of ours uses (STACK.md): no retries of its own and a 429
@@ -30,7 +34,7 @@ let leanFetch: typeof fetch | undefined;
  * requests over node:http with keep-alive (`createLeanFetch`: a third of the CPU of a reply).
  */
 export const webClientOptions = (apiUrl: string | undefined, log: Logger): WebClientOptions => ({
-  fetch: (leanFetch ??= createLeanFetch()),
+  fetch: sharedFetch(),
   ...(apiUrl ? { slackApiUrl: apiUrl.endsWith("/") ? apiUrl : `${apiUrl}/` } : {}),
   retryConfig: { retries: 0 },
   rejectRateLimitedCalls: true,
