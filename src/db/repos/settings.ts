@@ -17,6 +17,15 @@ export interface SettingsStore {
  */
 const CACHE_MS = 2000;
 
+/** Shared values are frozen: a caller changing one would throw, not change it for everyone. */
+const deepFreeze = <T>(v: T): T => {
+  if (v && typeof v === "object" && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
+};
+
 /** Settings with their defaults; a stored value that no longer validates falls back to the default. */
 export const createSettingsStore = ({ db, write }: Database): SettingsStore => {
   const read = async <K extends SettingKey>(key: K, stored: unknown): Promise<SettingValues[K]> => {
@@ -24,16 +33,24 @@ export const createSettingsStore = ({ db, write }: Database): SettingsStore => {
     const parsed = settingSchemas[key].safeParse(stored);
     return parsed.success ? (parsed.data as SettingValues[K]) : settingDefaults[key];
   };
-  let cache: { at: number; stored: Map<string, unknown> } | null = null;
-  const storedValues = async () => {
-    if (cache && Date.now() - cache.at < CACHE_MS) return cache.stored;
+  let cache: { at: number; stored: Map<string, unknown>; parsed: Map<string, unknown> } | null = null;
+  const current = async () => {
+    if (cache && Date.now() - cache.at < CACHE_MS) return cache;
     const rows = await db.select().from(settings);
-    cache = { at: Date.now(), stored: new Map(rows.map((r) => [r.key, r.value])) };
-    return cache.stored;
+    cache = { at: Date.now(), stored: new Map(rows.map((r) => [r.key, r.value])), parsed: new Map() };
+    return cache;
   };
+  const storedValues = async () => (await current()).stored;
   return {
+    // Validated once per read of the table, not per call: every chat turn and every message
+    // sent asks for settings, and a grid's schema is not cheap to check. Callers get the
+    // values as shared data (as the defaults always were) and must not change them.
     async get(key) {
-      return read(key, (await storedValues()).get(key));
+      const c = await current();
+      if (c.parsed.has(key)) return c.parsed.get(key) as SettingValues[typeof key];
+      const value = deepFreeze(await read(key, c.stored.get(key)));
+      c.parsed.set(key, value);
+      return value;
     },
     async all() {
       cache = null;
