@@ -1,4 +1,6 @@
 import type { InStatement, Row } from "@libsql/client";
+import { type Column, getTableColumns } from "drizzle-orm";
+import { outbox } from "../db/schema";
 import type { OutboxChannel, OutboxRow } from "./types";
 
 /**
@@ -7,30 +9,12 @@ import type { OutboxChannel, OutboxRow } from "./types";
  * work here. The texts are fixed per shape, so each connection keeps them prepared.
  */
 
-const COLUMNS: [keyof OutboxRow, string][] = [
-  ["id", "id"],
-  ["channel", "channel"],
-  ["recipientType", "recipient_type"],
-  ["recipientId", "recipient_id"],
-  ["address", "address"],
-  ["template", "template"],
-  ["locale", "locale"],
-  ["data", "data"],
-  ["dedupeKey", "dedupe_key"],
-  ["status", "status"],
-  ["attempts", "attempts"],
-  ["notBefore", "not_before"],
-  ["expiresAt", "expires_at"],
-  ["leaseUntil", "lease_until"],
-  ["createdAt", "created_at"],
-  ["sentAt", "sent_at"],
-  ["error", "error"],
-  ["suppressedReason", "suppressed_reason"],
-  ["providerRef", "provider_ref"],
-  ["readAt", "read_at"],
-];
+/** The table's columns from its schema: [row key, SQL name, stored as JSON]. */
+const COLUMNS = Object.entries(getTableColumns(outbox) as Record<string, Column>).map(
+  ([key, c]) => [key as keyof OutboxRow, c.name, c.columnType === "SQLiteTextJson"] as const,
+);
 const RETURNING = COLUMNS.map(([, c]) => `"${c}"`).join(", ");
-const JSON_COLUMNS = new Set<keyof OutboxRow>(["data", "providerRef"]);
+const JSON_COLUMNS = new Set(COLUMNS.filter(([, , json]) => json).map(([key]) => key));
 
 const parseJson = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : (v ?? null));
 
