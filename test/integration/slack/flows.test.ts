@@ -215,7 +215,11 @@ describe("Slack: flows in DMs and slash commands, approvals on cards", () => {
     );
     const told = await nextPost("DREP", 0, (c) => textOf(c).includes(e.ref) && textOf(c).includes("已通过"));
     expect(textOf(told)).toContain("已通过");
-    const result = await app.database.db.select().from(outbox).where(eq(outbox.template, "approval_result"));
+    // The row is marked once Slack has answered, just after the message reached it.
+    const result = await waitFor(async () => {
+      const rows = await app.database.db.select().from(outbox).where(eq(outbox.template, "approval_result"));
+      return rows.every((x) => x.status !== "sending") ? rows : null;
+    });
     expect(result.map((x) => x.status)).toEqual(["sent"]);
   });
 
