@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Client, createClient } from "@libsql/client";
+import { type Client, createClient, type InStatement, type InValue } from "@libsql/client";
 import { Mutex } from "async-mutex";
 import type { BatchItem } from "drizzle-orm/batch";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
@@ -141,6 +141,12 @@ export const openDatabase = async (url: string, authToken?: string): Promise<Dat
 };
 
 export type Statement = BatchItem<"sqlite">;
+
+/** A drizzle query as plain SQL and arguments, to run in the client's batch with other plain SQL. */
+export const statementOf = (q: { toSQL(): { sql: string; params: unknown[] } }): InStatement => {
+  const { sql, params } = q.toSQL();
+  return { sql, args: params as InValue[] };
+};
 
 /** Runs statements atomically in one batch (a no-op for none): the safe multi-row write. */
 export const runBatch = async (db: Db, statements: Statement[]) => {

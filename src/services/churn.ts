@@ -3,9 +3,12 @@
  * the open `alerts` in step with the rules and says what changed, so the `churn-alerts`
  * job tells people once per opening and once per upgrade; `currentPicture` is the report.
  */
+
+import type { InStatement } from "@libsql/client";
 import { and, eq, isNull, sql } from "drizzle-orm";
-import { auditInsert, auditInsertMany } from "../db/audit";
-import { type Db, runBatch, type Statement } from "../db/client";
+import { auditStatements } from "../db/audit";
+import { bulkInsert } from "../db/bulk-insert";
+import { type Db, statementOf } from "../db/client";
 import { newId } from "../db/ids";
 import { alerts } from "../db/schema";
 import {
@@ -87,11 +90,11 @@ interface PageContext {
   rows: AlertRow[];
 }
 
-/** Rows per multi-row insert of alerts (11 columns each). */
-const ALERTS_PER_INSERT = 500;
-
-/** New episodes in a few multi-row inserts: a first run over a big book opens thousands. */
-const openStatements = (p: PageContext, out: EvaluateOutput, run: ChurnRun): Statement[] => {
+/**
+ * New episodes in a few multi-row inserts of plain SQL: a first run over a big book opens
+ * thousands, and drizzle's builder cost more per row than the write.
+ */
+const openStatements = (p: PageContext, out: EvaluateOutput, run: ChurnRun): InStatement[] => {
   const rows = out.open.map((o): AlertRow => {
     const n = p.numbers.get(o.customerId)!;
     const level = o.type === "churn_overdue" ? o.level : null;
@@ -112,20 +115,10 @@ const openStatements = (p: PageContext, out: EvaluateOutput, run: ChurnRun): Sta
     run.recipients.set(row.id, o.notify);
     return row;
   });
-  const inserts: Statement[] = [];
-  for (let i = 0; i < rows.length; i += ALERTS_PER_INSERT)
-    inserts.push(
-      p.db
-        .insert(alerts)
-        .values(rows.slice(i, i + ALERTS_PER_INSERT))
-        // No target: drizzle renders a partial-index target as `do nothing where …`, which SQLite
-        // rejects; the only other unique key is the fresh id, so any conflict is the open episode.
-        .onConflictDoNothing(),
-    );
   return [
-    ...inserts,
-    ...auditInsertMany(
-      p.db,
+    // Any conflict is the open episode (the only other unique key is the fresh id): skipped.
+    ...bulkInsert(alerts, rows, { ignoreConflicts: true }),
+    ...auditStatements(
       rows.map((row) => ({
         actorId: null,
         via: "system",
@@ -138,7 +131,7 @@ const openStatements = (p: PageContext, out: EvaluateOutput, run: ChurnRun): Sta
   ];
 };
 
-const upgradeStatements = (p: PageContext, out: EvaluateOutput, run: ChurnRun): Statement[] =>
+const upgradeStatements = (p: PageContext, out: EvaluateOutput, run: ChurnRun): InStatement[] =>
   out.upgrade.flatMap((u) => {
     const before = p.rows.find((r) => r.id === u.episodeId)!;
     const n = p.numbers.get(u.customerId)!;
@@ -151,39 +144,47 @@ const upgradeStatements = (p: PageContext, out: EvaluateOutput, run: ChurnRun): 
     run.upgraded.push({ ...before, ...set });
     run.recipients.set(before.id, u.notify);
     return [
-      p.db
-        .update(alerts)
-        .set(set)
-        .where(and(eq(alerts.id, before.id), isNull(alerts.closedAt))),
-      auditInsert(p.db, {
-        actorId: null,
-        via: "system",
-        action: "upgrade",
-        entityType: "alert",
-        entityId: before.id,
-        before: { level: before.level, severity: before.severity },
-        after: { level: set.level, severity: set.severity },
-      }),
+      statementOf(
+        p.db
+          .update(alerts)
+          .set(set)
+          .where(and(eq(alerts.id, before.id), isNull(alerts.closedAt))),
+      ),
+      ...auditStatements([
+        {
+          actorId: null,
+          via: "system",
+          action: "upgrade",
+          entityType: "alert",
+          entityId: before.id,
+          before: { level: before.level, severity: before.severity },
+          after: { level: set.level, severity: set.severity },
+        },
+      ]),
     ];
   });
 
-const closeStatements = (p: PageContext, out: EvaluateOutput, run: ChurnRun): Statement[] =>
+const closeStatements = (p: PageContext, out: EvaluateOutput, run: ChurnRun): InStatement[] =>
   out.close.flatMap((c) => {
     run.closed += 1;
     const reason = c.type === "churn_overdue" ? "purchase" : "recovered";
     return [
-      p.db
-        .update(alerts)
-        .set({ closedAt: p.at, updatedAt: p.at, data: sql`json_set(data, '$.closedBy', ${reason})` })
-        .where(and(eq(alerts.id, c.episodeId), isNull(alerts.closedAt))),
-      auditInsert(p.db, {
-        actorId: null,
-        via: "system",
-        action: "close",
-        entityType: "alert",
-        entityId: c.episodeId,
-        after: { closedAt: p.at, closedBy: reason },
-      }),
+      statementOf(
+        p.db
+          .update(alerts)
+          .set({ closedAt: p.at, updatedAt: p.at, data: sql`json_set(data, '$.closedBy', ${reason})` })
+          .where(and(eq(alerts.id, c.episodeId), isNull(alerts.closedAt))),
+      ),
+      ...auditStatements([
+        {
+          actorId: null,
+          via: "system",
+          action: "close",
+          entityType: "alert",
+          entityId: c.episodeId,
+          after: { closedAt: p.at, closedBy: reason },
+        },
+      ]),
     ];
   });
 
@@ -218,11 +219,12 @@ export const createChurnService = (ctx: ServiceContext) => {
         const { rows, episodes } = await openEpisodes(w, [...owners.keys()]);
         const out = evaluateEpisodes({ customers: page, openEpisodes: episodes, date, settings, users });
         const p: PageContext = { db: w, date, at, numbers, owners, rows };
-        await runBatch(w, [
+        const statements = [
           ...closeStatements(p, out, run),
           ...openStatements(p, out, run),
           ...upgradeStatements(p, out, run),
-        ]);
+        ];
+        if (statements.length) await ctx.database.client.batch(statements, "write");
       });
     }
     return run;

@@ -168,6 +168,20 @@ describe("churn episodes", () => {
     expect(declines[0].data).toMatchObject({ previous90Cny: 1000, last90Cny: 590 });
   });
 
+  it("sums the decline windows to the fen, each window's first day exclusive and last day inclusive", async () => {
+    const c = await pharmacy("边界药店");
+    await fx.purchase(c, addDays(D, -180), 10, 5000); // the previous window's exclusive start
+    await fx.purchase(c, addDays(D, -179), 10, 100.1);
+    await fx.purchase(c, addDays(D, -90), 10, 200.2); // the previous window's last day
+    await fx.purchase(c, addDays(D, -89), 10, 0.1);
+    await fx.purchase(c, addDays(D, -89), -5, -0.05); // a return the same day nets out
+    await fx.purchase(c, D, 10, 0.2); // the as-of date is the last window's last day
+    const run = await churn().evaluate(D);
+    const [decline] = run.opened.filter((a) => a.type === "churn_decline");
+    expect(decline?.customerId).toBe(c);
+    expect(decline.data).toMatchObject({ previous90Cny: 300.3, last90Cny: 0.25 });
+  });
+
   it("changes nothing when evaluated twice on the same date", async () => {
     const a = await pharmacy("甲");
     const b = await pharmacy("乙");
