@@ -101,13 +101,17 @@ export const buyerPage = async (
   ).map((r) => r.id);
   if (ids.length === 0) return { rows: [], next: null };
   // The kind is checked here, not in SQL: with it there, SQLite walks the kind index (most
-  // rows) instead of looking the page's ids up by key.
+  // rows) instead of looking the page's ids up by key. The ids go as one JSON value: a
+  // thousand placeholders through drizzle's builder cost more than the lookups.
   const rows = (
-    await db
-      .select(fields)
-      .from(customers)
-      .where(and(inArray(customers.id, ids), eq(customers.active, true), isNull(customers.erasedAt)))
-      .orderBy(asc(customers.id))
+    await db.all<BuyerRow>(
+      sql`select c.id as id, c.name as name, c.kind as kind, c.owner_id as ownerId,
+            (select manager_id from ${users} u where u.id = c.owner_id) as ownerManagerId
+          from ${customers} c
+          where c.id in (select value from json_each(${JSON.stringify(ids)}))
+            and c.active = 1 and c.erased_at is null
+          order by c.id`,
+    )
   ).filter((r) => (BUYER_KINDS as readonly string[]).includes(r.kind));
   return { rows, next: ids.length === PAGE ? ids[ids.length - 1] : null };
 };
