@@ -126,10 +126,11 @@ const perBuyer = <T>(db: Db, buyerIds: string[], columns: SQL) =>
  * Per buyer: the most recent purchase events — days whose net quantity is positive (the rule
  * of `purchaseEvents`, applied in SQL), at most the `EVENTS_READ` the rules look at, read
  * from the end of the buyer's index range so a long history costs no more than a short one —
- * and who sells to it (null = the company, by ERP or manual entry; else a distributor).
+ * and whether the company sells to it directly (a line without a seller: ERP or manual entry),
+ * which settles its as-of date without reading who else sells to it.
  */
-const eventsAndSellers = async (db: Db, buyerIds: string[]) => {
-  const rows = await perBuyer<{ events: string; sellers: string }>(
+const eventsAndDirect = async (db: Db, buyerIds: string[]) => {
+  const rows = await perBuyer<{ events: string; direct: number }>(
     db,
     buyerIds,
     sql`(select json_group_array(day) from (
@@ -139,18 +140,24 @@ const eventsAndSellers = async (db: Db, buyerIds: string[]) => {
           having sum(${purchases.quantity}) > ${EPSILON}
           order by ${purchases.date} desc
           limit ${EVENTS_READ})) as events,
-        (select json_group_array(distinct ${purchases.sellerId}) from ${purchases}
-          where ${purchases.buyerId} = b.value) as sellers`,
+        exists (select 1 from ${purchases}
+          where ${purchases.buyerId} = b.value and ${purchases.sellerId} is null) as direct`,
   );
   return new Map(
-    rows.map((r) => [
-      r.id,
-      {
-        events: (JSON.parse(r.events) as IsoDate[]).sort(),
-        sellers: JSON.parse(r.sellers) as (string | null)[],
-      },
-    ]),
+    rows.map((r) => [r.id, { events: (JSON.parse(r.events) as IsoDate[]).sort(), direct: r.direct === 1 }]),
   );
+};
+
+/** Per buyer: who sells to it (null = the company; else a distributor). */
+const sellersOf = async (db: Db, buyerIds: string[]) => {
+  if (buyerIds.length === 0) return new Map<string, (string | null)[]>();
+  const rows = await perBuyer<{ sellers: string }>(
+    db,
+    buyerIds,
+    sql`(select json_group_array(distinct ${purchases.sellerId}) from ${purchases}
+          where ${purchases.buyerId} = b.value) as sellers`,
+  );
+  return new Map(rows.map((r) => [r.id, JSON.parse(r.sellers) as (string | null)[]]));
 };
 
 /** A buyer's decline windows, as `declineCheck` draws them back from the as-of date. */
@@ -172,23 +179,24 @@ interface DeclineWindows {
  * of its days to the fen; SQLite's total() adds them without drift.
  */
 const windowLines = async (db: Db, windows: DeclineWindows[]) => {
-  const rows = await db.all<{ id: string; sums: string }>(
+  const rows = await db.all<{ id: string; last: string; previous: string }>(
     // Materialized: as a plain subquery, SQLite re-extracted w's JSON fields for every purchase.
     sql`with w(id, ps, ls, e) as materialized (
           select x.value ->> 0, x.value ->> 1, x.value ->> 2, x.value ->> 3
           from json_each(${JSON.stringify(windows.map((w) => [w.id, w.previousStart, w.lastStart, w.end]))}) x)
-        select w.id as id, (select json_array(
-          total(iif(p.date > w.ls, p.quantity, 0)), total(iif(p.date > w.ls, p.amount_cny, 0)),
-          total(iif(p.date <= w.ls, p.quantity, 0)), total(iif(p.date <= w.ls, p.amount_cny, 0)))
-        from ${purchases} p
-        where p.buyer_id = w.id and p.date > w.ps and p.date <= w.e) as sums
+        select w.id as id,
+          (select json_array(total(p.quantity), total(p.amount_cny)) from ${purchases} p
+            where p.buyer_id = w.id and p.date > w.ls and p.date <= w.e) as last,
+          (select json_array(total(p.quantity), total(p.amount_cny)) from ${purchases} p
+            where p.buyer_id = w.id and p.date > w.ps and p.date <= w.ls) as previous
         from w`,
   );
   const byId = new Map(windows.map((w) => [w.id, w]));
   return new Map(
     rows.map((r) => {
       const w = byId.get(r.id)!;
-      const [lastQuantity, lastCny, previousQuantity, previousCny] = JSON.parse(r.sums) as number[];
+      const [lastQuantity, lastCny] = JSON.parse(r.last) as number[];
+      const [previousQuantity, previousCny] = JSON.parse(r.previous) as number[];
       const lines: PurchaseLine[] = [
         { date: w.lastStart, quantity: previousQuantity, amountCny: previousCny },
         { date: w.end, quantity: lastQuantity, amountCny: lastCny },
@@ -250,8 +258,15 @@ export const buyerHistories = async (
 ): Promise<BuyerHistory[]> => {
   if (page.length === 0) return [];
   const ids = page.map((b) => b.id);
-  const facts = await eventsAndSellers(db, ids);
-  const asOf = new Map(ids.map((id) => [id, asOfFor(facts.get(id)?.sellers ?? [], bySeller, today)]));
+  const facts = await eventsAndDirect(db, ids);
+  // Only buyers the company never sold to need their sellers read (a distinct over their history).
+  const sellers = await sellersOf(
+    db,
+    ids.filter((id) => !facts.get(id)?.direct),
+  );
+  const asOf = new Map(
+    ids.map((id) => [id, facts.get(id)?.direct ? today : asOfFor(sellers.get(id) ?? [], bySeller, today)]),
+  );
   // The decline windows end at the as-of date (never after today) and reach back two windows.
   const windows = ids.map((id): DeclineWindows => {
     const a = asOf.get(id)!;
