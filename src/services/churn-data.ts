@@ -91,35 +91,55 @@ export const buyerPage = async (
   }
   // Everyone: the next page of ids that bought, from the purchases' buyer index (walking
   // the customers by id would read every doctor and department too), then their rows.
+  // Sorted here: a JSON aggregate promises no order.
   const ids = (
-    await db
-      .selectDistinct({ id: purchases.buyerId })
-      .from(purchases)
-      .where(gt(purchases.buyerId, afterId))
-      .orderBy(asc(purchases.buyerId))
-      .limit(PAGE)
-  ).map((r) => r.id);
+    await readValues<[string]>(
+      db,
+      sql`select json_group_array(json_array(id)) as rows from (
+            select distinct ${purchases.buyerId} as id from ${purchases}
+            where ${purchases.buyerId} > ${afterId} order by ${purchases.buyerId} limit ${PAGE})`,
+    )
+  )
+    .map(([id]) => id)
+    .sort();
   if (ids.length === 0) return { rows: [], next: null };
   // The kind is checked here, not in SQL: with it there, SQLite walks the kind index (most
   // rows) instead of looking the page's ids up by key. The ids go as one JSON value: a
   // thousand placeholders through drizzle's builder cost more than the lookups.
-  const rows = (
-    await db.all<BuyerRow>(
-      sql`select c.id as id, c.name as name, c.kind as kind, c.owner_id as ownerId,
-            (select manager_id from ${users} u where u.id = c.owner_id) as ownerManagerId
-          from ${customers} c
-          where c.id in (select value from json_each(${JSON.stringify(ids)}))
-            and c.active = 1 and c.erased_at is null
-          order by c.id`,
+  const buyers = await readValues<[string, string, CustomerKind, string, string | null]>(
+    db,
+    sql`select json_group_array(json_array(c.id, c.name, c.kind, c.owner_id,
+          (select manager_id from ${users} u where u.id = c.owner_id))) as rows
+        from ${customers} c
+        where c.id in (select value from json_each(${JSON.stringify(ids)}))
+          and c.active = 1 and c.erased_at is null`,
+  );
+  const rows = buyers
+    .filter(([, , kind]) => (BUYER_KINDS as readonly string[]).includes(kind))
+    .map(
+      ([id, name, kind, ownerId, ownerManagerId]): BuyerRow => ({ id, name, kind, ownerId, ownerManagerId }),
     )
-  ).filter((r) => (BUYER_KINDS as readonly string[]).includes(r.kind));
+    .sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
   return { rows, next: ids.length === PAGE ? ids[ids.length - 1] : null };
 };
 
-/** One row per buyer of a page, from subqueries that each read one buyer's index range. */
-const perBuyer = <T>(db: Db, buyerIds: string[], columns: SQL) =>
-  db.all<{ id: string } & T>(
-    sql`select b.value as id, ${columns} from json_each(${JSON.stringify(buyerIds)}) b`,
+/**
+ * Rows of many values read as one JSON value: the libSQL client makes every value of every
+ * row an object property with Object.defineProperty, which at a thousand buyers a page cost
+ * more than SQLite's work (see `jsonRows`). `valuesSql` is a `json_array(…)` per row, and a
+ * JSON-valued subquery in it goes through `json(…)` to arrive as JSON, not as text.
+ */
+const readValues = async <T extends unknown[]>(db: Db, query: SQL): Promise<T[]> => {
+  const [row] = await db.all<{ rows: string | null }>(query);
+  return JSON.parse(row?.rows ?? "[]") as T[];
+};
+
+/** Per buyer of a page `[id, ...columns]`, from subqueries that each read one buyer's index range. */
+const perBuyer = <T extends unknown[]>(db: Db, buyerIds: string[], columns: SQL) =>
+  readValues<[string, ...T]>(
+    db,
+    sql`select json_group_array(json_array(b.value, ${columns})) as rows
+        from json_each(${JSON.stringify(buyerIds)}) b`,
   );
 
 /**
@@ -130,34 +150,32 @@ const perBuyer = <T>(db: Db, buyerIds: string[], columns: SQL) =>
  * which settles its as-of date without reading who else sells to it.
  */
 const eventsAndDirect = async (db: Db, buyerIds: string[]) => {
-  const rows = await perBuyer<{ events: string; direct: number }>(
+  const rows = await perBuyer<[IsoDate[], number]>(
     db,
     buyerIds,
-    sql`(select json_group_array(day) from (
+    sql`json((select json_group_array(day) from (
           select ${purchases.date} as day from ${purchases}
           where ${purchases.buyerId} = b.value
           group by ${purchases.date}
           having sum(${purchases.quantity}) > ${EPSILON}
           order by ${purchases.date} desc
-          limit ${EVENTS_READ})) as events,
+          limit ${EVENTS_READ}))),
         exists (select 1 from ${purchases}
-          where ${purchases.buyerId} = b.value and ${purchases.sellerId} is null) as direct`,
+          where ${purchases.buyerId} = b.value and ${purchases.sellerId} is null)`,
   );
-  return new Map(
-    rows.map((r) => [r.id, { events: (JSON.parse(r.events) as IsoDate[]).sort(), direct: r.direct === 1 }]),
-  );
+  return new Map(rows.map(([id, events, direct]) => [id, { events: events.sort(), direct: direct === 1 }]));
 };
 
 /** Per buyer: who sells to it (null = the company; else a distributor). */
 const sellersOf = async (db: Db, buyerIds: string[]) => {
   if (buyerIds.length === 0) return new Map<string, (string | null)[]>();
-  const rows = await perBuyer<{ sellers: string }>(
+  const rows = await perBuyer<[(string | null)[]]>(
     db,
     buyerIds,
-    sql`(select json_group_array(distinct ${purchases.sellerId}) from ${purchases}
-          where ${purchases.buyerId} = b.value) as sellers`,
+    sql`json((select json_group_array(distinct ${purchases.sellerId}) from ${purchases}
+          where ${purchases.buyerId} = b.value))`,
   );
-  return new Map(rows.map((r) => [r.id, JSON.parse(r.sellers) as (string | null)[]]));
+  return new Map(rows.map(([id, sellers]) => [id, sellers]));
 };
 
 /** A buyer's decline windows, as `declineCheck` draws them back from the as-of date. */
@@ -179,29 +197,28 @@ interface DeclineWindows {
  * of its days to the fen; SQLite's total() adds them without drift.
  */
 const windowLines = async (db: Db, windows: DeclineWindows[]) => {
-  const rows = await db.all<{ id: string; last: string; previous: string }>(
+  const rows = await readValues<[string, [number, number], [number, number]]>(
+    db,
     // Materialized: as a plain subquery, SQLite re-extracted w's JSON fields for every purchase.
     sql`with w(id, ps, ls, e) as materialized (
           select x.value ->> 0, x.value ->> 1, x.value ->> 2, x.value ->> 3
           from json_each(${JSON.stringify(windows.map((w) => [w.id, w.previousStart, w.lastStart, w.end]))}) x)
-        select w.id as id,
-          (select json_array(total(p.quantity), total(p.amount_cny)) from ${purchases} p
-            where p.buyer_id = w.id and p.date > w.ls and p.date <= w.e) as last,
-          (select json_array(total(p.quantity), total(p.amount_cny)) from ${purchases} p
-            where p.buyer_id = w.id and p.date > w.ps and p.date <= w.ls) as previous
+        select json_group_array(json_array(w.id,
+          json((select json_array(total(p.quantity), total(p.amount_cny)) from ${purchases} p
+            where p.buyer_id = w.id and p.date > w.ls and p.date <= w.e)),
+          json((select json_array(total(p.quantity), total(p.amount_cny)) from ${purchases} p
+            where p.buyer_id = w.id and p.date > w.ps and p.date <= w.ls)))) as rows
         from w`,
   );
   const byId = new Map(windows.map((w) => [w.id, w]));
   return new Map(
-    rows.map((r) => {
-      const w = byId.get(r.id)!;
-      const [lastQuantity, lastCny] = JSON.parse(r.last) as number[];
-      const [previousQuantity, previousCny] = JSON.parse(r.previous) as number[];
+    rows.map(([id, [lastQuantity, lastCny], [previousQuantity, previousCny]]) => {
+      const w = byId.get(id)!;
       const lines: PurchaseLine[] = [
         { date: w.lastStart, quantity: previousQuantity, amountCny: previousCny },
         { date: w.end, quantity: lastQuantity, amountCny: lastCny },
       ];
-      return [r.id, lines];
+      return [id, lines];
     }),
   );
 };
