@@ -1,7 +1,8 @@
-import { and, desc, eq, inArray, isNull } from "drizzle-orm";
+import { and, desc, eq, isNull } from "drizzle-orm";
 import type { Logger } from "pino";
 import { bulkInsert } from "../db/bulk-insert";
 import { newId } from "../db/ids";
+import { inJson } from "../db/in-json";
 import { jobMarks, jobRuns } from "../db/schema";
 import { isoWeekday, localDate, localTime } from "../domain/dates";
 import { yieldToEventLoop } from "../lib/yield";
@@ -114,7 +115,7 @@ export const createJobRunner = (
               eq(jobMarks.job, job),
               eq(jobMarks.slot, slot),
               eq(jobMarks.date, date),
-              inArray(jobMarks.recipientId, ids),
+              inJson(jobMarks.recipientId, ids),
             ),
           )
       ).map((m) => m.r),

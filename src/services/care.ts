@@ -8,6 +8,7 @@ import { lunarCalendar } from "../calendar/lunar";
 import { auditInsert } from "../db/audit";
 import type { Db } from "../db/client";
 import { newId } from "../db/ids";
+import { inJson } from "../db/in-json";
 import { type JsonRow, jsonRows, readJsonRows } from "../db/json-rows";
 import { careSkips, customers, outbox } from "../db/schema";
 import { careEligibility, type SuppressReason } from "../domain/care/eligibility";
@@ -94,7 +95,7 @@ export const createCareService = (ctx: ServiceContext, lunar: LunarCalendar = lu
       .where(
         and(
           eq(outbox.recipientType, "customer"),
-          inArray(outbox.recipientId, ids),
+          inJson(outbox.recipientId, ids),
           eq(outbox.template, CARE_TEMPLATE),
           inArray(outbox.status, COUNTED),
           gte(outbox.notBefore, from.toISOString()),
@@ -109,7 +110,7 @@ export const createCareService = (ctx: ServiceContext, lunar: LunarCalendar = lu
     const rows = await db
       .select({ id: careSkips.customerId })
       .from(careSkips)
-      .where(and(inArray(careSkips.customerId, ids), eq(careSkips.date, date)));
+      .where(and(inJson(careSkips.customerId, ids), eq(careSkips.date, date)));
     return new Set(rows.map((r) => r.id));
   };
 

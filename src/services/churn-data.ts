@@ -6,6 +6,7 @@
  */
 import { and, asc, eq, gt, inArray, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { inJson } from "../db/in-json";
 import type { SettingsStore } from "../db/repos/settings";
 import { alerts, customers, importBatches, purchases, users } from "../db/schema";
 import {
@@ -314,7 +315,7 @@ export const openEpisodes = async (db: Db, customerIds: string[]) => {
     .from(alerts)
     .where(
       and(
-        inArray(alerts.customerId, customerIds),
+        inJson(alerts.customerId, customerIds),
         inArray(alerts.type, [...CHURN_TYPES]),
         isNull(alerts.closedAt),
       ),

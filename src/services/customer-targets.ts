@@ -1,5 +1,5 @@
-import { inArray } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { inJson } from "../db/in-json";
 import { jsonRows, readJsonRows } from "../db/json-rows";
 import type { SettingsStore } from "../db/repos/settings";
 import { type customers, segments } from "../db/schema";
@@ -69,7 +69,7 @@ export const loadTargets = async (db: Db, settings: SettingsStore, rows: Custome
         db
           .select({ rows: jsonRows(segmentFields) })
           .from(segments)
-          .where(inArray(segments.customerId, doctorIds)),
+          .where(inJson(segments.customerId, doctorIds)),
       )
     : [];
   // Grouped once: a page of reps brings thousands of doctors, and a scan per doctor is quadratic.
