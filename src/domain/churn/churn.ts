@@ -221,9 +221,12 @@ export const churnRecipients = (
 
 export const evaluateEpisodes = (input: EvaluateInput): EvaluateOutput => {
   const out: EvaluateOutput = { open: [], upgrade: [], close: [] };
+  // Indexed once: a page has a thousand customers and, after the first run, as many episodes.
+  const open = new Map<string, OpenEpisode>();
+  for (const e of input.openEpisodes)
+    if (!open.has(`${e.customerId}|${e.type}`)) open.set(`${e.customerId}|${e.type}`, e);
   for (const c of input.customers) {
-    const episodeOf = (type: EpisodeType) =>
-      input.openEpisodes.find((e) => e.customerId === c.id && e.type === type) ?? null;
+    const episodeOf = (type: EpisodeType) => open.get(`${c.id}|${type}`) ?? null;
     evaluateOverdue(c, episodeOf("churn_overdue"), input, out);
     if (c.lines) evaluateDecline(c, c.lines, episodeOf("churn_decline"), input, out);
   }

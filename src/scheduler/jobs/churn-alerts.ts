@@ -1,4 +1,5 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
+import { jsonRows, readJsonRows } from "../../db/json-rows";
 import { alerts, customers, users } from "../../db/schema";
 import { churnRecipients } from "../../domain/churn/churn";
 import type { OutboxMessage } from "../../notify/types";
@@ -33,34 +34,51 @@ const notices = (ctx: JobContext) => {
   return run;
 };
 
+/** What a notice reads of an open episode, its customer and the customer's owner. */
+const noticeFields = {
+  id: alerts.id,
+  customerId: alerts.customerId,
+  type: alerts.type,
+  level: alerts.level,
+  openedOn: alerts.openedOn,
+  data: alerts.data,
+  name: customers.name,
+  ownerId: customers.ownerId,
+  managerId: users.managerId,
+};
+
 const readNotices = async (ctx: JobContext): Promise<RunNotices> => {
   const { db } = ctx.services.database;
-  const rows = await db
-    .select({ alert: alerts, name: customers.name, ownerId: customers.ownerId, managerId: users.managerId })
-    .from(alerts)
-    .innerJoin(customers, eq(customers.id, alerts.customerId))
-    .innerJoin(users, eq(users.id, customers.ownerId))
-    .where(and(isNull(alerts.closedAt), inArray(alerts.type, ["churn_overdue", "churn_decline"])));
+  // Thousands of rows on a first run: read as one JSON value (see jsonRows).
+  const rows = await readJsonRows(
+    noticeFields,
+    db
+      .select({ rows: jsonRows(noticeFields) })
+      .from(alerts)
+      .innerJoin(customers, eq(customers.id, alerts.customerId))
+      .innerJoin(users, eq(users.id, customers.ownerId))
+      .where(and(isNull(alerts.closedAt), inArray(alerts.type, ["churn_overdue", "churn_decline"]))),
+  );
   const settings = await loadChurnSettings(ctx.services.settings);
   const people = await loadChurnUsers(db);
   const byUser = new Map<string, Notice[]>();
   for (const r of rows) {
-    const level = r.alert.level === "upgraded" ? "upgraded" : "overdue";
+    const level = r.level === "upgraded" ? "upgraded" : "overdue";
     for (const to of churnRecipients(
       { ownerId: r.ownerId, ownerManagerId: r.managerId },
-      r.alert.type === "churn_overdue" ? level : null,
+      r.type === "churn_overdue" ? level : null,
       settings,
       people,
     )) {
       const list = byUser.get(to.userId) ?? [];
       list.push({
-        alertId: r.alert.id,
-        customerId: r.alert.customerId,
+        alertId: r.id,
+        customerId: r.customerId,
         name: r.name,
-        type: r.alert.type,
-        level: r.alert.level ?? "overdue",
-        openedOn: r.alert.openedOn,
-        data: r.alert.data,
+        type: r.type,
+        level: r.level ?? "overdue",
+        openedOn: r.openedOn,
+        data: r.data,
       });
       byUser.set(to.userId, list);
     }
