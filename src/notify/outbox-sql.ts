@@ -1,4 +1,4 @@
-import type { InStatement, Row } from "@libsql/client";
+import type { InStatement, InValue, Row } from "@libsql/client";
 import { type Column, getTableColumns } from "drizzle-orm";
 import { outbox } from "../db/schema";
 import type { OutboxChannel, OutboxRow } from "./types";
@@ -29,21 +29,36 @@ export const outboxRowOf = (r: Row): OutboxRow => {
   return out as unknown as OutboxRow;
 };
 
-/** Claims up to `limit` due rows of these channels (or rows whose lease ran out). */
+/**
+ * Claims up to `limit` due rows of these channels (or rows whose lease ran out): the due rows
+ * and the lapsed leases are two searches of `outbox_claim_idx` (channel, status, not_before).
+ * Written as one OR, SQLite searched that index on the channel alone when one channel was
+ * asked for (an instance sending only Slack) and walked every row the channel ever sent:
+ * 0.92 ms a claim at 8,400 sent Slack rows, growing for ever, against 0.03 ms. Behind a
+ * backlog the due rows are still sorted (7.6 ms a claim at 22,586 queued greetings): reading
+ * each channel and status in index order up to the limit avoids that, but cost 0.13 ms a
+ * claim when nothing is due — the common case, once per chat turn.
+ */
 export const claimStatement = (
   channels: OutboxChannel[],
   now: string,
   leaseUntil: string,
   limit: number,
-): InStatement => ({
-  sql: `update "outbox" set "status" = 'sending', "lease_until" = ?, "attempts" = "attempts" + 1
-    where "id" in (select "id" from "outbox"
-      where "channel" in (${channels.map(() => "?").join(", ")})
-        and (("status" in ('pending', 'retrying') and "not_before" <= ?) or ("status" = 'sending' and "lease_until" < ?))
+): { sql: string; args: InValue[] } => {
+  const inChannels = `"channel" in (${channels.map(() => "?").join(", ")})`;
+  return {
+    sql: `update "outbox" set "status" = 'sending', "lease_until" = ?, "attempts" = "attempts" + 1
+    where "id" in (select "id" from (
+        select "id", "not_before" from "outbox"
+          where ${inChannels} and "status" in ('pending', 'retrying') and "not_before" <= ?
+        union all
+        select "id", "not_before" from "outbox"
+          where ${inChannels} and "status" = 'sending' and "lease_until" < ?)
       order by "not_before", "id" limit ?)
     returning ${RETURNING}`,
-  args: [leaseUntil, ...channels, now, now, limit],
-});
+    args: [leaseUntil, ...channels, now, ...channels, now, limit],
+  };
+};
 
 /** What finishing a row may change. */
 export type OutboxFinish = Partial<

@@ -5,6 +5,7 @@ import { createSettingsStore } from "../../src/db/repos/settings";
 import { customers, outbox, users } from "../../src/db/schema";
 import { createLogger } from "../../src/lib/log";
 import { createOutbox } from "../../src/notify/outbox";
+import { claimStatement } from "../../src/notify/outbox-sql";
 import type { Channel, OutboxMessage, OutboxRow, SendResult } from "../../src/notify/types";
 import { tempDatabase } from "../helpers/app";
 
@@ -276,5 +277,20 @@ describe("outbox", () => {
       perStep.push(sent.length - before);
     }
     expect(perStep).toEqual([5, 3, 0, 4, 0]);
+  });
+
+  it("claims through the claim index by channel and status, never walking what a channel sent", async () => {
+    // One channel (an instance sending only Slack) is the case SQLite planned badly as an OR.
+    for (const channels of [["slack"], ["slack", "email"]] as const) {
+      const { sql, args } = claimStatement([...channels], now().toISOString(), "2026-11-23T02:01:00Z", 50);
+      const plan = (await t.database.client.execute({ sql: `explain query plan ${sql}`, args })).rows.map(
+        (r) => String(r.detail),
+      );
+      // The due rows and the lapsed leases (the update's own lookup of each claimed id aside):
+      // never the channel alone (everything it ever sent), never the whole table.
+      const searches = plan.filter((d) => /^(SEARCH|SCAN) outbox\b/.test(d) && !d.endsWith("(id=?)"));
+      expect(searches).toHaveLength(2);
+      for (const d of searches) expect(d).toContain("USING INDEX outbox_claim_idx (channel=? AND status=?");
+    }
   });
 });
