@@ -1,5 +1,4 @@
 import type { InStatement } from "@libsql/client";
-import { Mutex } from "async-mutex";
 import { eq } from "drizzle-orm";
 import type { Logger } from "pino";
 import type { InboundMessage, Reply, TurnResult } from "../bot/platform";
@@ -9,11 +8,13 @@ import type { Services } from "../services";
 import type { ChatUser, Flow, FlowContext, StepReply } from "./flow";
 import { GLOBAL_ACTION } from "./flow";
 import { advance, choiceFromText, promptFor, runStep } from "./flow-runner";
+import { globalWord } from "./global-words";
 import { createLookups } from "./lookups";
 import { translator } from "./messages";
 import { createSessionStore, emptySession, type Session, type StoredUser } from "./session-store";
 import { type Command, detectCommand } from "./understand/commands";
 import { normalize } from "./understand/normalize";
+import { createUserLocks } from "./user-lock";
 
 export type CommandResult =
   | { replies: Reply[] }
@@ -44,18 +45,7 @@ export const createEngine = (opts: EngineOptions) => {
   const { services, log } = opts;
   const sessions = createSessionStore(services.database);
   const flows = new Map(opts.flows.map((f) => [f.id, f]));
-  const locks = new Map<string, { mutex: Mutex; users: number }>();
-
-  const withUserLock = async <T>(userId: string, fn: () => Promise<T>): Promise<T> => {
-    const entry = locks.get(userId) ?? { mutex: new Mutex(), users: 0 };
-    entry.users++;
-    locks.set(userId, entry);
-    try {
-      return await entry.mutex.runExclusive(fn);
-    } finally {
-      if (--entry.users === 0) locks.delete(userId);
-    }
-  };
+  const withUserLock = createUserLocks();
 
   const chatUser = (u: StoredUser | null): ChatUser | null =>
     u?.active
@@ -163,7 +153,7 @@ export const createEngine = (opts: EngineOptions) => {
       if (r) return [...out, ...(await applyCommand(r, ctx, s))];
     }
     const cmd = text ? detectCommand(text) : null;
-    const global = cmd ? await globalWord(cmd, ctx, s) : null;
+    const global = cmd ? await globalWord({ flows, setLocale }, cmd, ctx, s) : null;
     if (global) return [...out, ...global];
     const handler = cmd ? opts.commands[cmd.intent] : undefined;
     // A bare "skip" inside a flow answers the question ("skip the receipt"), not `skip <name>`.
@@ -219,76 +209,12 @@ export const createEngine = (opts: EngineOptions) => {
     };
   };
 
-  const globalWord = async (cmd: Command, ctx: FlowContext, s: Session): Promise<Reply[] | null> => {
-    const flow = flows.get(s.flowId ?? "");
-    switch (cmd.intent) {
-      case "cancel":
-        if (s.status !== "active") return [{ text: ctx.t("common.nothing_to_cancel") }];
-        // Only the flow in progress is dropped: a draft left by an earlier one stays for `continue`.
-        Object.assign(s, { ...emptySession(s.userId, ctx.now), status: "cancelled", draft: s.draft });
-        return [{ text: ctx.t("common.cancelled") }];
-      case "back": {
-        if (s.status !== "active" || !flow) return [{ text: ctx.t("common.nothing_to_cancel") }];
-        const previous = s.history.pop();
-        if (!previous) return [{ text: ctx.t("common.nothing_to_go_back") }, await promptFor(flow, s, ctx)];
-        s.data = flow.steps[previous]?.clear(s.data) ?? s.data;
-        s.step = previous;
-        s.returnTo = null;
-        return [await promptFor(flow, s, ctx)];
-      }
-      case "help":
-        if (s.status === "active" && flow) {
-          const p = await promptFor(flow, s, ctx);
-          const stepHelp = s.step && flow.steps[s.step]?.help;
-          return [
-            {
-              text: ctx.t("common.help_step", {
-                question: p.text,
-                help: stepHelp ? ctx.t(stepHelp) : ctx.t("common.help"),
-              }),
-            },
-            p,
-          ];
-        }
-        return [{ text: ctx.t("common.help") }];
-      case "continue":
-        return resume(ctx, s);
-      case "language":
-        return switchLanguage(cmd.language ?? "zh-CN", ctx, s);
-      default:
-        return null;
-    }
-  };
-
-  const resume = async (ctx: FlowContext, s: Session): Promise<Reply[]> => {
-    const d = s.draft;
-    const flow = d ? flows.get(d.flowId) : undefined;
-    if (s.status === "active" && flows.get(s.flowId ?? ""))
-      return [await promptFor(flows.get(s.flowId!)!, s, ctx)];
-    if (!d || !flow || flow.version !== d.flowVersion) return [{ text: ctx.t("common.nothing_to_continue") }];
-    Object.assign(s, {
-      ...emptySession(s.userId, ctx.now),
-      flowId: d.flowId,
-      flowVersion: d.flowVersion,
-      data: d.data,
-      history: d.history,
-      step: d.step,
-      status: "active",
-    });
-    return [{ text: ctx.t("common.continue_resumed") }, await promptFor(flow, s, ctx)];
-  };
-
-  const switchLanguage = async (locale: "zh-CN" | "en", ctx: FlowContext, s: Session): Promise<Reply[]> => {
+  /** `language`: stored on the user, and this turn's context answers in it from here on. */
+  const setLocale = async (locale: "zh-CN" | "en", ctx: FlowContext) => {
     await services.database.write((db) =>
       db.update(users).set({ locale, updatedAt: new Date().toISOString() }).where(eq(users.id, ctx.user.id)),
     );
-    const next = contextFor({ ...ctx.user, locale }, ctx.via);
-    Object.assign(ctx, next);
-    const flow = flows.get(s.flowId ?? "");
-    return [
-      { text: ctx.t("common.language_set") },
-      ...(s.status === "active" && flow ? [await promptFor(flow, s, ctx)] : []),
-    ];
+    Object.assign(ctx, contextFor({ ...ctx.user, locale }, ctx.via));
   };
 
   const inFlow = async (
