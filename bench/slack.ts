@@ -240,9 +240,10 @@ export const slackRows = async (o: {
   const seconds = o.quick ? 0.3 : 4;
   const stepSeconds = o.quick ? 0.2 : 2;
   const cap = o.quick ? 100 : 3200;
-  // Two runs per figure (the median of two) and one rate search each: an overloaded run
-  // waits out its backlog, and the section keeps to about 90 s of the bench's 10 minutes.
-  const runs = o.quick ? 1 : Math.min(o.runs, 2);
+  // The bench's runs per figure (3: a median, as every other section) and one rate search
+  // each. With two, the "median" was their mean and one disturbed run decided it: on
+  // 2026-12-03 the 200/s p99 of one bench was 28.6 and 183 ms, reported as 106.
+  const runs = o.quick ? 1 : o.runs;
   const rows: BenchRow[] = [];
   let undrained = 0;
   const run = async (url: string, r: Parameters<typeof slackRun>[2]) => {
