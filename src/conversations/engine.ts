@@ -10,7 +10,7 @@ import { GLOBAL_ACTION } from "./flow";
 import { advance, choiceFromText, promptFor, runStep } from "./flow-runner";
 import { globalWord } from "./global-words";
 import { createLookups } from "./lookups";
-import { translator } from "./messages";
+import { type Locale, translator } from "./messages";
 import { createSessionStore, emptySession, type Session, type StoredUser } from "./session-store";
 import { type Command, detectCommand } from "./understand/commands";
 import { normalize } from "./understand/normalize";
@@ -210,7 +210,7 @@ export const createEngine = (opts: EngineOptions) => {
   };
 
   /** `language`: stored on the user, and this turn's context answers in it from here on. */
-  const setLocale = async (locale: "zh-CN" | "en", ctx: FlowContext) => {
+  const setLocale = async (locale: Locale, ctx: FlowContext) => {
     await services.database.write((db) =>
       db.update(users).set({ locale, updatedAt: new Date().toISOString() }).where(eq(users.id, ctx.user.id)),
     );

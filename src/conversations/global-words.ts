@@ -1,6 +1,7 @@
 import type { Reply } from "../bot/platform";
 import type { Flow, FlowContext } from "./flow";
 import { promptFor } from "./flow-runner";
+import type { Locale } from "./messages";
 import { emptySession, type Session } from "./session-store";
 import type { Command } from "./understand/commands";
 
@@ -9,7 +10,7 @@ type Flows = ReadonlyMap<string, Flow<Record<string, unknown>>>;
 export interface GlobalWordOptions {
   flows: Flows;
   /** Stores the user's language and points `ctx` (its translator, locale) at it. */
-  setLocale: (locale: "zh-CN" | "en", ctx: FlowContext) => Promise<void>;
+  setLocale: (locale: Locale, ctx: FlowContext) => Promise<void>;
 }
 
 /**
