@@ -3,7 +3,7 @@
  * how they may be greeted, and the rep's "不发 <name>". The jobs and channels that
  * send the greetings are built elsewhere; they call these.
  */
-import { and, asc, eq, gt, gte, inArray, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, gt, gte, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import { lunarCalendar } from "../calendar/lunar";
 import { auditInsert } from "../db/audit";
 import type { Db } from "../db/client";
@@ -75,6 +75,16 @@ const birthdayWhere = (date: IsoDate): SQL => {
   )!;
 };
 
+/**
+ * What every greeting that goes out has, whatever else `careEligibility` finds: the customer
+ * is not erased and granted consent on some channel. The jobs read only these (on a festival
+ * day about 1 customer in 9 instead of every one); each is still judged by the domain rule.
+ */
+const mayBeGreeted: SQL = and(
+  isNull(customers.erasedAt),
+  or(eq(customers.smsConsent, "granted"), eq(customers.emailConsent, "granted")),
+)!;
+
 const view = (c: CustomerRow): CareCustomerView => ({
   id: c.id,
   name: c.name,
@@ -114,9 +124,12 @@ export const createCareService = (ctx: ServiceContext, lunar: LunarCalendar = lu
     return new Set(rows.map((r) => r.id));
   };
 
-  /** Candidates: everyone on a festival day (festivals suit all), else birthdays only. */
+  /**
+   * Candidates: everyone on a festival day (festivals suit all), else birthdays only; with
+   * `sendableOnly`, only those `mayBeGreeted`.
+   */
   // A festival day pages through every customer: narrow columns, read as one JSON value.
-  const candidatePage = async (date: IsoDate, festivalDay: boolean, after: string) => {
+  const candidatePage = async (date: IsoDate, festivalDay: boolean, sendableOnly: boolean, after: string) => {
     const ids = db
       .select({ id: customers.id })
       .from(customers)
@@ -125,6 +138,7 @@ export const createCareService = (ctx: ServiceContext, lunar: LunarCalendar = lu
           gt(customers.id, after),
           eq(customers.active, true),
           festivalDay ? undefined : birthdayWhere(date),
+          sendableOnly ? mayBeGreeted : undefined,
         ),
       )
       .orderBy(asc(customers.id))
@@ -184,12 +198,12 @@ export const createCareService = (ctx: ServiceContext, lunar: LunarCalendar = lu
   };
 
   /** The candidates of `date` judged a page at a time, each with the row it was judged on. */
-  async function* judgedPages(date: IsoDate) {
+  async function* judgedPages(date: IsoDate, sendableOnly: boolean) {
     const festivalDay = occasionsOn(date, { lunar }).length > 0;
     let after = "";
     for (;;) {
       await yieldToEventLoop();
-      const rows = await candidatePage(date, festivalDay, after);
+      const rows = await candidatePage(date, festivalDay, sendableOnly, after);
       if (rows.length === 0) return;
       after = rows[rows.length - 1].id;
       yield await judgePage(rows, date);
@@ -203,17 +217,17 @@ export const createCareService = (ctx: ServiceContext, lunar: LunarCalendar = lu
    */
   const dueGreetings = async (date: IsoDate): Promise<DueGreeting[]> => {
     const out: DueGreeting[] = [];
-    for await (const page of judgedPages(date)) out.push(...page.map((p) => p.due));
+    for await (const page of judgedPages(date, false)) out.push(...page.map((p) => p.due));
     return out;
   };
 
   /**
    * Only the greetings that will go out on `date`, with address and zone: on a festival day
-   * most customers are suppressed (no consent), and the jobs keep none of them in memory.
+   * most customers are suppressed (no consent), and the jobs neither read nor keep them.
    */
   const greetingsToSend = async (date: IsoDate): Promise<GreetingToSend[]> => {
     const out: GreetingToSend[] = [];
-    for await (const page of judgedPages(date))
+    for await (const page of judgedPages(date, true))
       for (const { due, row } of page)
         if ("channel" in due)
           out.push({

@@ -133,3 +133,49 @@ describe("dueGreetings", () => {
     expect(find(await care().dueGreetings("2026-10-01"), c)).toMatchObject({ suppressed: "erased" });
   });
 });
+
+describe("greetingsToSend", () => {
+  it("is exactly dueGreetings' greetings that go out, with where each goes, though it reads only consented customers", async () => {
+    const sms = await doctor("短信医生", { timezone: "Asia/Urumqi" });
+    const email = await doctor("邮件医生", {
+      smsConsent: "none",
+      emailConsent: "granted",
+      email: "doc@example.cn",
+    });
+    const fallback = await doctor("回退医生", {
+      preferredChannel: "email",
+      emailConsent: "granted",
+      email: "not-an-address",
+    });
+    const suppressed = [
+      await doctor("退订医生", { smsConsent: "withdrawn" }),
+      await doctor("未同意医生", { smsConsent: "none" }),
+      await doctor("座机医生", { phone: "010-12345678" }),
+      await doctor("满额医生"),
+      await doctor("不发医生"),
+      await doctor("删除医生"),
+    ];
+    const [, , , capped, skipped, erased] = suppressed;
+    await careRow(capped, "2026-10-01", "pending");
+    await care().skip(skipped, "2026-10-01", rep.id);
+    await createPrivacyService(server.services).eraseCustomer(erased, {
+      id: rep.id,
+      role: "admin",
+      via: "api",
+    });
+    await doctor("停用医生", { active: false });
+
+    const due = await care().dueGreetings("2026-10-01");
+    const toSend = await care().greetingsToSend("2026-10-01");
+    expect(toSend.map(({ address: _a, timezone: _t, ...g }) => g)).toEqual(due.filter((g) => "channel" in g));
+    expect(toSend.map((g) => [g.customer.id, g.channel, g.address, g.timezone])).toEqual(
+      expect.arrayContaining([
+        [sms, "sms", "13800138000", "Asia/Urumqi"],
+        [email, "email", "doc@example.cn", null],
+        [fallback, "sms", "13800138000", null],
+      ]),
+    );
+    expect(toSend).toHaveLength(3);
+    for (const id of suppressed) expect(find(due, id)).toHaveProperty("suppressed");
+  });
+});
