@@ -321,9 +321,10 @@ export const slackRows = async (o: {
     // A sustained rate is a steady state: the search's reps each get one flow first, as the
     // fixed-rate runs' reps got the warm-up above. A rep's first turns since start cost more
     // (measured: its statements 1.3–2.3× their warm cost, COMMIT included, as its rows' pages
-    // are first read and written): on 2026-12-03 a 400/s step meeting 200 of its reps for the first time failed (p99 1.9 s)
-    // where the same step after this pass held p99 under 100 ms. That first contact is
-    // measured here and reported on its own row, against the echo's same run.
+    // are first read and written): on 2026-12-03 a 400/s step meeting 200 of its reps for the
+    // first time failed (p99 1.9 s) where the same step after this pass held p99 under 100 ms.
+    // That first contact is measured here and reported on its own row, against the echo's
+    // same run.
     const firstSeconds = (2 * searchReps) / FIRST_CONTACT_RATE;
     const appFirst = await run(app.url, {
       maxReps: searchReps,

@@ -153,7 +153,7 @@ export const createEngine = (opts: EngineOptions) => {
       if (r) return [...out, ...(await applyCommand(r, ctx, s))];
     }
     const cmd = text ? detectCommand(text) : null;
-    const global = cmd ? await globalWord({ flows, setLocale }, cmd, ctx, s) : null;
+    const global = cmd ? await globalWord(globalWords, cmd, ctx, s) : null;
     if (global) return [...out, ...global];
     const handler = cmd ? opts.commands[cmd.intent] : undefined;
     // A bare "skip" inside a flow answers the question ("skip the receipt"), not `skip <name>`.
@@ -216,6 +216,8 @@ export const createEngine = (opts: EngineOptions) => {
     );
     Object.assign(ctx, contextFor({ ...ctx.user, locale }, ctx.via));
   };
+  /** What the words that work at any step need of the engine, made once (turns run later). */
+  const globalWords = { flows, setLocale };
 
   const inFlow = async (
     msg: InboundMessage,
