@@ -7,6 +7,7 @@ import { Mutex } from "async-mutex";
 import type { BatchItem } from "drizzle-orm/batch";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
+import { SAFETY_NET_PAGES, startCheckpointer } from "./checkpointer";
 import * as schema from "./schema";
 
 export type Db = LibSQLDatabase<typeof schema>;
@@ -80,17 +81,23 @@ const keep = (stmt: NativeStatement, sql: string) => {
 
 /**
  * Settings every connection needs, not just the first: without them a second connection
- * commits with synchronous=FULL (an fsync of the WAL per commit, ~0.5 ms here).
+ * commits with synchronous=FULL (an fsync of the WAL per commit, ~0.5 ms here). Checkpoints
+ * run on the checkpointer's thread; a connection runs one itself only past the safety net.
  */
-const CONNECTION_PRAGMAS = ["PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"];
+const CONNECTION_PRAGMAS = [
+  "PRAGMA synchronous=NORMAL",
+  "PRAGMA foreign_keys=ON",
+  `PRAGMA wal_autocheckpoint=${SAFETY_NET_PAGES}`,
+];
+
+/** The libSQL binding @libsql/client itself loads (not a direct dependency of this package). */
+const driverRequire = () => createRequire(createRequire(import.meta.url).resolve("@libsql/client"));
 
 let statementCacheInstalled = false;
 const installStatementCache = () => {
   if (statementCacheInstalled) return;
   statementCacheInstalled = true;
-  // The binding @libsql/client itself loads (not a direct dependency of this package).
-  const load = createRequire(createRequire(import.meta.url).resolve("@libsql/client"));
-  const proto = (load("libsql") as { prototype: NativeDatabase }).prototype;
+  const proto = (driverRequire()("libsql") as { prototype: NativeDatabase }).prototype;
   const prepare = proto.prepare;
   const caches = new WeakMap<NativeDatabase, Map<string, NativeStatement>>();
   proto.prepare = function (this: NativeDatabase, sql: string) {
@@ -131,12 +138,19 @@ export const openDatabase = async (url: string, authToken?: string): Promise<Dat
   await client.execute("PRAGMA foreign_keys=ON");
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder });
+  const checkpointer = isFile
+    ? startCheckpointer(resolve(url.slice(5)), driverRequire().resolve("libsql"))
+    : undefined;
   const mutex = new Mutex();
   return {
     db,
     client,
     write: (fn) => mutex.runExclusive(() => fn(db)),
-    close: () => client.close(),
+    close: () => {
+      // The thread closes its own connection; nothing here waits for it.
+      void checkpointer?.stop();
+      client.close();
+    },
   };
 };
 
