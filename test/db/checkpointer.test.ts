@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -71,5 +72,33 @@ describe("WAL checkpointer", () => {
     // Resolves only once the thread has closed its connection and exited.
     await checkpointer.stop();
     expect(checkpointer.running()).toBe(false);
+  });
+
+  it("lets the process exit while its thread checkpoints, with or without closing first", async () => {
+    // Exiting used to abort the process (SIGABRT in the libSQL binding) in about half of runs.
+    const fixture = join(import.meta.dirname, "fixtures/exit-while-checkpointing.ts");
+    const exits = await Promise.all(
+      Array.from(
+        { length: 8 },
+        (_, k) =>
+          new Promise<string>((done) => {
+            const child = spawn(
+              process.execPath,
+              ["--import", "tsx", fixture, tempFile(), k % 2 ? "close" : ""],
+              {
+                stdio: ["ignore", "ignore", "pipe"],
+              },
+            );
+            let err = "";
+            child.stderr.on("data", (d) => {
+              err += d;
+            });
+            child.on("exit", (code, signal) =>
+              done(`${code ?? signal}${err ? ` ${err.slice(0, 200)}` : ""}`),
+            );
+          }),
+      ),
+    );
+    expect(exits).toEqual(Array(8).fill("0"));
   });
 });
