@@ -14,6 +14,8 @@ import { decodeCursor, encodeCursor } from "../pagination";
 import { jsonBody, queryOf } from "../validate";
 
 type HolidayRow = typeof holidays.$inferSelect;
+/** Built once: a zod schema built per request cost more than the page's query. */
+const listQuery = pageQuery.merge(dateRangeQuery).extend({ type: z.enum(["off", "work"]).optional() });
 const holidayJson = (h: HolidayRow) => ({ id: h.date, date: h.date, kind: h.kind, name: h.name });
 
 /** Admin-entered calendar days, keyed by date: `off` (holiday) or `work` (调休 make-up day). */
@@ -28,10 +30,7 @@ export const holidayRoutes = ({ database }: ApiDeps) => {
   };
 
   app.get("/", async (c) => {
-    const q = queryOf(
-      c,
-      pageQuery.merge(dateRangeQuery).extend({ type: z.enum(["off", "work"]).optional() }),
-    );
+    const q = queryOf(c, listQuery);
     const after = decodeCursor(q.cursor);
     const filters: (SQL | undefined)[] = [
       after ? gt(holidays.date, after) : undefined,

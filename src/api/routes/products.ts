@@ -1,4 +1,4 @@
-import { eq, like, or, type SQL } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { auditInsert } from "../../db/audit";
@@ -9,11 +9,19 @@ import { pageQuery } from "../../schemas/common";
 import { type AppEnv, requireRole } from "../auth";
 import type { ApiDeps } from "../deps";
 import { ApiError, notFound } from "../errors";
-import { pageWhere, toPage } from "../pagination";
+import { pageReader, toPage } from "../pagination";
 import { jsonBody, queryOf } from "../validate";
 
 type ProductRow = typeof products.$inferSelect;
-export const productJson = (p: ProductRow) => ({
+/** Columns the product JSON does not show (the page does not read them). */
+const NOT_SHOWN = ["createdAt", "updatedAt"] as const;
+const readProductPage = pageReader(products, { omit: [...NOT_SHOWN] });
+/** Built once: a zod schema built per request cost more than the page's query. */
+const listQuery = pageQuery.extend({
+  q: z.string().max(100).optional(),
+  active: z.enum(["true", "false"]).optional(),
+});
+export const productJson = (p: Omit<ProductRow, (typeof NOT_SHOWN)[number]>) => ({
   id: p.id,
   code: p.code,
   name: p.name,
@@ -42,28 +50,17 @@ export const productRoutes = ({ database }: ApiDeps) => {
   };
 
   app.get("/", async (c) => {
-    const q = queryOf(
-      c,
-      pageQuery.extend({ q: z.string().max(100).optional(), active: z.enum(["true", "false"]).optional() }),
+    const q = queryOf(c, listQuery);
+    const text = q.q ? `%${q.q.replace(/[%_]/g, "")}%` : undefined;
+    const rows = await readProductPage(
+      database.client,
+      [
+        text ? ["t.name like ? or t.name_en like ? or t.aliases like ?", text, text, text] : undefined,
+        q.active ? ["t.active = ?", q.active === "true" ? 1 : 0] : undefined,
+      ],
+      q.cursor,
+      q.limit,
     );
-    const text = q.q?.replace(/[%_]/g, "");
-    const filters: (SQL | undefined)[] = [
-      text
-        ? or(
-            like(products.name, `%${text}%`),
-            like(products.nameEn, `%${text}%`),
-            like(products.aliases, `%${text}%`),
-          )
-        : undefined,
-      q.active ? eq(products.active, q.active === "true") : undefined,
-    ];
-    const { where, orderBy } = pageWhere(products.id, q.cursor, filters);
-    const rows = await db
-      .select()
-      .from(products)
-      .where(where)
-      .orderBy(orderBy)
-      .limit(q.limit + 1);
     return c.json(toPage(rows, q.limit, productJson));
   });
 

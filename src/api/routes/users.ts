@@ -1,4 +1,4 @@
-import { eq, inArray, type SQL } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { auditInsert } from "../../db/audit";
@@ -13,12 +13,15 @@ import { role, userCreate, userPatch } from "../../schemas/users";
 import { type AppEnv, canSee, requireRole, visibleUserIds } from "../auth";
 import type { ApiDeps } from "../deps";
 import { ApiError, badRequest, forbidden, notFound } from "../errors";
-import { pageWhere, toPage } from "../pagination";
+import { inIds, pageReader, toPage } from "../pagination";
 import { jsonBody, queryOf } from "../validate";
 
 type UserRow = typeof users.$inferSelect;
+/** Columns the user JSON does not show (the page does not read them). */
+const NOT_SHOWN = ["createdAt", "updatedAt"] as const;
+const readUserPage = pageReader(users, { omit: [...NOT_SHOWN] });
 
-export const userJson = (u: UserRow) => ({
+export const userJson = (u: Omit<UserRow, (typeof NOT_SHOWN)[number]>) => ({
   id: u.id,
   name: u.name,
   role: u.role,
@@ -66,19 +69,17 @@ export const userRoutes = ({ database, config, services }: ApiDeps) => {
   app.get("/", async (c) => {
     const q = queryOf(c, listQuery);
     const scope = await visibleUserIds(db, c.get("actor"));
-    const filters: (SQL | undefined)[] = [
-      scope ? inArray(users.id, scope) : undefined,
-      q.role ? eq(users.role, q.role) : undefined,
-      q.managerId ? eq(users.managerId, q.managerId) : undefined,
-      q.active ? eq(users.active, q.active === "true") : undefined,
-    ];
-    const { where, orderBy } = pageWhere(users.id, q.cursor, filters);
-    const rows = await db
-      .select()
-      .from(users)
-      .where(where)
-      .orderBy(orderBy)
-      .limit(q.limit + 1);
+    const rows = await readUserPage(
+      database.client,
+      [
+        scope ? inIds("t.id", scope) : undefined,
+        q.role ? ["t.role = ?", q.role] : undefined,
+        q.managerId ? ["t.manager_id = ?", q.managerId] : undefined,
+        q.active ? ["t.active = ?", q.active === "true" ? 1 : 0] : undefined,
+      ],
+      q.cursor,
+      q.limit,
+    );
     return c.json(toPage(rows, q.limit, userJson));
   });
 

@@ -18,6 +18,7 @@ const listQuery = pageQuery.merge(dateRangeQuery).extend({
   status: z.enum(["temporary", "normal", "void", "completed", "submitted"]).optional(),
 });
 
+const dailyQuery = z.object({ repId: z.string().optional(), date: isoDate.optional() });
 const planJson = (p: PlanRow) => ({
   id: p.id,
   repId: p.repId,
@@ -70,7 +71,7 @@ export const visitPlanRoutes = ({ database, services }: ApiDeps) => {
   /** The computed plan for a rep and date (what the daily-plan job sends). */
   app.get("/daily", async (c) => {
     const actor = c.get("actor");
-    const q = queryOf(c, z.object({ repId: z.string().optional(), date: isoDate.optional() }));
+    const q = queryOf(c, dailyQuery);
     const repId = q.repId ?? actor.id;
     if (!canSee(await visibleUserIds(db, actor), repId)) throw forbidden("this rep is outside your team");
     const date = q.date ?? localDate(services.now(), services.timeZone);

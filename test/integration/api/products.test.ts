@@ -171,6 +171,27 @@ describe("products: pagination", () => {
     expect(ids).toEqual(all.body.items.map((p: any) => p.id));
   });
 
+  it("lists each product exactly as GET /api/products/{id} shows it", async () => {
+    const created = await server.request("POST", "/api/products", h.admin.token, {
+      code: "LIST-SHAPE-1",
+      name: "列表形状片",
+      nameEn: "List Shape",
+      unit: "瓶",
+      rx: true,
+      aliases: ["形状", "shape"],
+    });
+    const all = await server.request("GET", "/api/products?limit=500", h.admin.token);
+    const one = await server.request("GET", `/api/products/${created.body.id}`, h.admin.token);
+    const listed = all.body.items.find((p: any) => p.id === created.body.id);
+    expect(listed).toEqual(one.body);
+    expect(listed).toMatchObject({
+      rx: true,
+      active: true,
+      aliases: ["形状", "shape"],
+      nameEn: "List Shape",
+    });
+  });
+
   it("rejects limit=501", async () => {
     expectValidation(await server.request("GET", "/api/products?limit=501", h.admin.token), "limit");
   });

@@ -295,6 +295,26 @@ describe("users: pagination", () => {
     expect(ids).toEqual(all.body.items.map((u: any) => u.id));
   });
 
+  it("lists each user exactly as GET /api/users/{id} shows it; active=true leaves out the inactive", async () => {
+    const u = await server.request("POST", "/api/users", h.admin.token, {
+      name: "列表形状",
+      role: "rep",
+      managerId: h.districtA.id,
+      email: "shape@example.com",
+      locale: "en",
+      timezone: "Asia/Shanghai",
+    });
+    await server.request("PATCH", `/api/users/${u.body.id}`, h.admin.token, { active: false });
+    const one = await server.request("GET", `/api/users/${u.body.id}`, h.admin.token);
+    const all = await server.request("GET", "/api/users?limit=500", h.admin.token);
+    const listed = all.body.items.find((x: any) => x.id === u.body.id);
+    expect(listed).toEqual(one.body);
+    expect(listed).toMatchObject({ active: false, managerId: h.districtA.id, email: "shape@example.com" });
+    const active = await server.request("GET", "/api/users?active=true&limit=500", h.admin.token);
+    expect(active.body.items.map((x: any) => x.id)).not.toContain(u.body.id);
+    expect(active.body.items.every((x: any) => x.active === true)).toBe(true);
+  });
+
   it("rejects a cursor this API did not give", async () => {
     expectValidation(await server.request("GET", "/api/users?cursor=%2F%2F%2F", h.admin.token), "cursor");
   });
