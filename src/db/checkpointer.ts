@@ -87,6 +87,8 @@ export const startCheckpointer = (file: string, driver: string): Checkpointer =>
     process.on("exit", onProcessExit);
     const w = new Worker(WORKER_SOURCE, {
       eval: true,
+      // Plain CommonJS: none of the parent's flags (a TypeScript loader, a profiler) needed.
+      execArgv: [],
       workerData: { driver, file, everyMs: EVERY_MS, flags: flags.buffer },
     });
     w.unref();
