@@ -91,13 +91,13 @@ const CONNECTION_PRAGMAS = [
 ];
 
 /** The libSQL binding @libsql/client itself loads (not a direct dependency of this package). */
-const driverRequire = () => createRequire(createRequire(import.meta.url).resolve("@libsql/client"));
+const DRIVER = createRequire(createRequire(import.meta.url).resolve("@libsql/client")).resolve("libsql");
 
 let statementCacheInstalled = false;
 const installStatementCache = () => {
   if (statementCacheInstalled) return;
   statementCacheInstalled = true;
-  const proto = (driverRequire()("libsql") as { prototype: NativeDatabase }).prototype;
+  const proto = (createRequire(import.meta.url)(DRIVER) as { prototype: NativeDatabase }).prototype;
   const prepare = proto.prepare;
   const caches = new WeakMap<NativeDatabase, Map<string, NativeStatement>>();
   proto.prepare = function (this: NativeDatabase, sql: string) {
@@ -138,9 +138,7 @@ export const openDatabase = async (url: string, authToken?: string): Promise<Dat
   await client.execute("PRAGMA foreign_keys=ON");
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder });
-  const checkpointer = isFile
-    ? startCheckpointer(resolve(url.slice(5)), driverRequire().resolve("libsql"))
-    : undefined;
+  const checkpointer = isFile ? startCheckpointer(resolve(url.slice(5)), DRIVER) : undefined;
   const mutex = new Mutex();
   return {
     db,
