@@ -3,7 +3,7 @@ import { auditInsert } from "../db/audit";
 import { runBatch } from "../db/client";
 import { newId, nowIso } from "../db/ids";
 import { jsonRows, readJsonRows } from "../db/json-rows";
-import { customers, visitPlans, visits } from "../db/schema";
+import { customers, products, visitPlans, visits } from "../db/schema";
 import { managerChain } from "../db/team";
 import { firstDayOfMonth, type IsoDate, lastDayOfMonth, monthOf } from "../domain/dates";
 import { buildDailyPlan, type DailyPlan, type PlanCustomer } from "../domain/plans/daily-plan";
@@ -51,6 +51,14 @@ export const createPlanService = (ctx: ServiceContext) => {
       .where(eq(customers.id, input.customerId))
       .get();
     if (!customer) return fail("not_found", "plan.customer_not_found", undefined, "customerId");
+    if (input.productIds.length) {
+      const found = await db
+        .select({ id: products.id })
+        .from(products)
+        .where(inArray(products.id, input.productIds));
+      if (found.length !== new Set(input.productIds).size)
+        return fail("validation", "visit.product_not_found", undefined, "productIds");
+    }
     if (input.coVisitManagerId && !(await managerChain(db, input.repId)).includes(input.coVisitManagerId))
       return fail("validation", "plan.co_visit_not_manager", undefined, "coVisitManagerId");
     const at = nowIso();
@@ -96,6 +104,13 @@ export const createPlanService = (ctx: ServiceContext) => {
       !canTransitionPlan(before.status, patch.status as PlanStatus)
     )
       return fail("conflict", "plan.bad_transition", { from: before.status, to: patch.status }, "status");
+    // The same rule as on create: only a manager above the rep may be booked to come along.
+    if (
+      patch.coVisitManagerId &&
+      patch.coVisitManagerId !== before.coVisitManagerId &&
+      !(await managerChain(db, before.repId)).includes(patch.coVisitManagerId)
+    )
+      return fail("validation", "plan.co_visit_not_manager", undefined, "coVisitManagerId");
     const after = { ...before, ...patch, updatedAt: nowIso() };
     // Conditional on the status read, so two concurrent edits cannot both pass the transition check.
     const changed = await ctx.database.write(async (db) => {

@@ -1,16 +1,17 @@
 import { and, eq, gte, inArray, lte, type SQL } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
-import { visitPlans } from "../../db/schema";
+import { customers, visitPlans } from "../../db/schema";
 import { lastDayOfMonth, localDate } from "../../domain/dates";
 import { dateRangeQuery, isoDate, pageQuery } from "../../schemas/common";
 import { planCreate, planPatch } from "../../schemas/fieldwork";
 import type { PlanRow } from "../../services/plans";
 import { type AppEnv, apiActor, canSee, resolveRepId, visibleUserIds, writableUserIds } from "../auth";
 import type { ApiDeps } from "../deps";
-import { forbidden, fromDomainError, notFound } from "../errors";
+import { forbidden, notFound } from "../errors";
 import { pageWhere, toPage } from "../pagination";
 import { jsonBody, queryOf } from "../validate";
+import { fieldApiError } from "./field-errors";
 
 const listQuery = pageQuery.merge(dateRangeQuery).extend({
   repId: z.string().optional(),
@@ -85,8 +86,15 @@ export const visitPlanRoutes = ({ database, services }: ApiDeps) => {
     const actor = c.get("actor");
     const input = await jsonBody(c, planCreate);
     const repId = await resolveRepId(db, actor, input.repId);
+    const customer = await db
+      .select({ ownerId: customers.ownerId })
+      .from(customers)
+      .where(eq(customers.id, input.customerId))
+      .get();
+    if (customer && !canSee(await visibleUserIds(db, actor), customer.ownerId))
+      throw forbidden("this customer is outside your scope");
     const result = await services.plans.create({ ...input, repId }, apiActor(actor));
-    if (!result.ok) throw fromDomainError(result.error);
+    if (!result.ok) throw fieldApiError(result.error);
     return c.json(planJson(result.value), 201);
   });
 
@@ -96,7 +104,7 @@ export const visitPlanRoutes = ({ database, services }: ApiDeps) => {
     if (!canSee(await writableUserIds(db, actor), before.repId)) throw forbidden("read-only for your role");
     const patch = await jsonBody(c, planPatch);
     const result = await services.plans.update(before, patch, apiActor(actor));
-    if (!result.ok) throw fromDomainError(result.error);
+    if (!result.ok) throw fieldApiError(result.error);
     return c.json(planJson(result.value));
   });
 

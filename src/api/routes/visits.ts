@@ -1,16 +1,17 @@
 import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
-import { visits } from "../../db/schema";
+import { customers, visits } from "../../db/schema";
 import { lastDayOfMonth } from "../../domain/dates";
 import { dateRangeQuery, pageQuery } from "../../schemas/common";
 import { coVisitCreate, visitCreate } from "../../schemas/fieldwork";
 import type { VisitView } from "../../services/visits";
 import { type AppEnv, apiActor, canSee, resolveRepId, visibleUserIds } from "../auth";
 import type { ApiDeps } from "../deps";
-import { forbidden, fromDomainError, notFound } from "../errors";
+import { forbidden, notFound } from "../errors";
 import { inIds, instantFormatter, pageReader, toPage } from "../pagination";
 import { jsonBody, queryOf } from "../validate";
+import { fieldApiError } from "./field-errors";
 
 const listQuery = pageQuery.merge(dateRangeQuery).extend({
   repId: z.string().optional(),
@@ -45,7 +46,8 @@ export const visitRoutes = ({ database, services, config }: ApiDeps) => {
     timeKnown: v.timeKnown,
     method: v.method,
     purposes: v.purposes,
-    productIds: v.productIds,
+    // Sorted as the list reads them, so create, read and list answer the same array.
+    productIds: [...v.productIds].sort(),
     rating: v.rating,
     keyMessage: v.keyMessage,
     outcome: v.outcome,
@@ -99,20 +101,27 @@ export const visitRoutes = ({ database, services, config }: ApiDeps) => {
     const actor = c.get("actor");
     const input = await jsonBody(c, visitCreate);
     const repId = await resolveRepId(db, actor, input.repId);
+    const customer = await db
+      .select({ ownerId: customers.ownerId })
+      .from(customers)
+      .where(eq(customers.id, input.customerId))
+      .get();
+    if (customer && !canSee(await visibleUserIds(db, actor), customer.ownerId))
+      throw forbidden("this customer is outside your scope");
     const result = await services.visits.record(
       { ...input, repId },
       apiActor(actor),
       actor.timezone ?? config.timeZone,
     );
-    if (!result.ok) throw fromDomainError(result.error);
+    if (!result.ok) throw fieldApiError(result.error);
     return c.json(json(result.value), 201);
   });
 
   app.post("/:id/co-visit", async (c) => {
     const input = await jsonBody(c, coVisitCreate);
     const result = await services.visits.coVisit(c.req.param("id"), input, apiActor(c.get("actor")));
-    if (!result.ok) throw fromDomainError(result.error);
-    return c.json(result.value, 201);
+    if (!result.ok) throw fieldApiError(result.error);
+    return c.json({ ...result.value, createdAt: instant(result.value.createdAt) }, 201);
   });
 
   return app;
