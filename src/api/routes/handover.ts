@@ -4,6 +4,7 @@ import { auditInsert } from "../../db/audit";
 import { runBatch } from "../../db/client";
 import { nowIso } from "../../db/ids";
 import { customers, monthCloses } from "../../db/schema";
+import { formatInstant } from "../../domain/dates";
 import { month } from "../../schemas/common";
 import { handoverInput } from "../../schemas/fieldwork";
 import { type AppEnv, apiActor, canSee, requireRole, visibleUserIds, writableUserIds } from "../auth";
@@ -37,15 +38,20 @@ export const handoverRoutes = ({ database, services }: ApiDeps) => {
 };
 
 /** `POST /api/months/{YYYY-MM}/close` — 月结: the month's flow and stock are locked. */
-export const monthRoutes = ({ database }: ApiDeps) => {
+export const monthRoutes = ({ database, config }: ApiDeps) => {
   const app = new Hono<AppEnv>();
+  // Stored in UTC; answered with the company's offset like every instant (CONTRACT.md).
+  const json = (r: typeof monthCloses.$inferSelect) => ({
+    ...r,
+    closedAt: formatInstant(new Date(r.closedAt), config.timeZone),
+  });
   app.post("/:month/close", requireRole("admin"), async (c) => {
     const parsed = month.safeParse(c.req.param("month"));
     if (!parsed.success)
       throw badRequest("month: must be YYYY-MM", [{ field: "month", message: "must be YYYY-MM" }]);
     const m = parsed.data;
     const existing = await database.db.select().from(monthCloses).where(eq(monthCloses.month, m)).get();
-    if (existing) throw new ApiError(409, "conflict", `month ${m} is already closed`, existing);
+    if (existing) throw new ApiError(409, "conflict", `month ${m} is already closed`, json(existing));
     const row = { month: m, closedAt: nowIso(), by: c.get("actor").id };
     await database.write((db) =>
       runBatch(db, [
@@ -53,7 +59,7 @@ export const monthRoutes = ({ database }: ApiDeps) => {
         auditInsert(db, { actorId: row.by, action: "close", entityType: "month", entityId: m, after: row }),
       ]),
     );
-    return c.json(row, 201);
+    return c.json(json(row), 201);
   });
   return app;
 };

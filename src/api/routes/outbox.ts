@@ -2,6 +2,7 @@ import { and, eq, inArray, or } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { customers, outbox } from "../../db/schema";
+import { addDays, zonedInstant } from "../../domain/dates";
 import type { OutboxRow } from "../../notify/types";
 import { isoDate, pageQuery } from "../../schemas/common";
 import { type AppEnv, visibleUserIds } from "../auth";
@@ -42,6 +43,8 @@ export const outboxRoutes = ({ database, config }: ApiDeps) => {
   const app = new Hono<AppEnv>();
   const instant = instantFormatter(config.timeZone);
   const ts = (v: string | null) => (v ? instant(v) : null);
+  /** `from`/`to` are days in the company's time zone, as `createdAt` is shown; stored instants are UTC. */
+  const dayStart = (date: string) => zonedInstant(date, 0, 0, config.timeZone).toISOString();
   const json = (r: Omit<OutboxRow, (typeof NOT_SHOWN)[number]>) => ({
     id: r.id,
     channel: r.channel,
@@ -87,8 +90,8 @@ export const outboxRoutes = ({ database, config }: ApiDeps) => {
         q.recipientType ? ["t.recipient_type = ?", q.recipientType] : undefined,
         q.recipientId ? ["t.recipient_id = ?", q.recipientId] : undefined,
         template ? ["t.template = ?", template] : undefined,
-        q.from ? ["t.created_at >= ?", `${q.from}T00:00:00`] : undefined,
-        q.to ? ["t.created_at <= ?", `${q.to}T23:59:59.999Z`] : undefined,
+        q.from ? ["t.created_at >= ?", dayStart(q.from)] : undefined,
+        q.to ? ["t.created_at < ?", dayStart(addDays(q.to, 1))] : undefined,
       ],
       q.cursor,
       q.limit,

@@ -7,9 +7,10 @@ import { dateRangeQuery, pageQuery } from "../../schemas/common";
 import { stockReportCreate } from "../../schemas/fieldwork";
 import { type AppEnv, apiActor, canSee, resolveRepId, visibleUserIds } from "../auth";
 import type { ApiDeps } from "../deps";
-import { forbidden, fromDomainError, notFound } from "../errors";
+import { forbidden, notFound } from "../errors";
 import { pageWhere, toPage } from "../pagination";
 import { jsonBody, queryOf } from "../validate";
+import { fieldApiError } from "./field-errors";
 
 const listQuery = pageQuery.merge(dateRangeQuery).extend({
   repId: z.string().optional(),
@@ -68,7 +69,7 @@ export const stockReportRoutes = ({ database, services }: ApiDeps) => {
     if (store && !canSee(await visibleUserIds(db, actor), store.ownerId))
       throw forbidden("this store is outside your scope");
     const result = await services.stock.record({ ...input, repId }, apiActor(actor));
-    if (!result.ok) throw fromDomainError(result.error);
+    if (!result.ok) throw fieldApiError(result.error);
     return c.json(result.value, 201);
   });
 
