@@ -27,7 +27,7 @@ const actions = async (id: string, ctx: FlowContext): Promise<CommandResult | nu
       data: {
         customerId: customer.id,
         customerName: customerLabel(customer),
-        ...(plan ? { planId: plan } : {}),
+        ...(plan ? { planId: plan, planCustomerId: customer.id } : {}),
       },
     };
   }

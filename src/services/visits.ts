@@ -52,6 +52,9 @@ export const createVisitService = (ctx: ServiceContext) => {
         return fail("not_found", "visit.plan_not_found", undefined, "planId");
       if (!canTransitionPlan(plan.status, "completed"))
         return fail("conflict", "visit.plan_closed", { status: plan.status }, "planId");
+      // A visit to someone else does not carry out this plan (coverage counts completed plans).
+      if (plan.customerId !== input.customerId)
+        return fail("validation", "visit.plan_other_customer", undefined, "planId");
     }
     return ok(true);
   };

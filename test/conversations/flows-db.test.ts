@@ -73,6 +73,21 @@ describe("every flow end to end against the database", () => {
       expect(p).toMatchObject({ status: "completed", visitId: v.id });
     });
 
+    it("leaves the plan open when the rep changes the customer of a visit started from it", async () => {
+      const planId = await w.plan(w.ids.rep, w.ids.wang, "2026-11-23");
+      await w.tap(w.ids.rep, `start:visit:${w.ids.wang}:${planId}`);
+      expect((await w.say(w.ids.rep, "今天上午9点 评级6")).session.step).toBe("confirm");
+      await w.tap(w.ids.rep, "edit");
+      expect((await w.tap(w.ids.rep, "opt:customer")).session.step).toBe("customer");
+      const confirm = await w.say(w.ids.rep, "王芳");
+      expect(confirm.session.step).toBe("confirm");
+      expect((await w.say(w.ids.rep, "确认")).session.status).toBe("completed");
+      const [v] = await rows.visits();
+      expect(v).toMatchObject({ customerId: w.ids.wang2, planId: null });
+      const [p] = await w.database.db.select().from(visitPlans).where(eq(visitPlans.id, planId));
+      expect(p).toMatchObject({ status: "normal", visitId: null });
+    });
+
     it("asks only the missing fields, one by one, and stores the answers typed at each step", async () => {
       expect((await w.say(w.ids.rep, "拜访")).session.step).toBe("customer");
       const picked = await w.say(w.ids.rep, "王");

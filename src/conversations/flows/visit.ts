@@ -33,6 +33,8 @@ export interface VisitDraft extends CustomerSlot {
   nextStep?: string;
   followUpOn?: string;
   planId?: string;
+  /** The customer the plan is for: a rep who changes the customer is no longer logging that plan. */
+  planCustomerId?: string;
 }
 
 /** The understanding vocabulary says "competitor"/"trial"; the record keeps the domain's names. */
@@ -271,7 +273,7 @@ export const visitFlow = defineFlow<VisitDraft>({
         notes: s.notes ?? null,
         nextStep: s.nextStep ?? null,
         followUpOn: s.followUpOn ?? null,
-        planId: s.planId ?? null,
+        planId: s.planId && (s.planCustomerId ?? s.customerId) === s.customerId ? s.planId : null,
       },
       { id: ctx.user.id, role: ctx.user.role, via: ctx.via === "api" ? "api" : ctx.via },
       ctx.timeZone,

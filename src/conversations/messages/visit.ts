@@ -77,6 +77,7 @@ export const visitMessages = {
   "visit.product_not_found": ["有产品不存在。", "A product does not exist."],
   "visit.plan_not_found": ["计划不存在。", "That plan does not exist."],
   "visit.plan_closed": ["这个计划已完成或作废。", "That plan is already completed or void."],
+  "visit.plan_other_customer": ["这个计划是拜访另一位客户的。", "That plan is for another customer."],
   "visit.rating_invalid": ["评级是 1 到 7 的整数。", "The rating is a whole number from 1 to 7."],
   "visit.follow_up_before_visit": [
     "复访日期要在拜访日期之后。",

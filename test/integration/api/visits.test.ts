@@ -267,6 +267,26 @@ describe("visits: recording", () => {
     expect(still.body).toMatchObject({ status: "normal", visitId: null });
   });
 
+  it("answers 400 naming planId for a visit to another customer than the plan's, and writes nothing", async () => {
+    const plan = await server.request("POST", "/api/visit-plans", h.repA1.token, {
+      customerId: hospitalA1.id,
+      date: "2026-05-13",
+      slot: "am",
+    });
+    expect(plan.status).toBe(201);
+    const before = await visitCount();
+    const res = await post(h.repA1.token, {
+      customerId: pharmacyA1.id,
+      date: "2026-05-13",
+      rating: 4,
+      planId: plan.body.id,
+    });
+    expectValidation(res, "planId");
+    expect(await visitCount()).toBe(before);
+    const still = await server.request("GET", `/api/visit-plans/${plan.body.id}`, h.repA1.token);
+    expect(still.body).toMatchObject({ status: "normal", visitId: null });
+  });
+
   it("settles an open follow-up of the customer when a later visit is logged", async () => {
     const first = await visit(h.repA1.token, {
       customerId: hospitalA1.id,
