@@ -8,7 +8,7 @@ import { managerChain } from "../db/team";
 import { firstDayOfMonth, type IsoDate, lastDayOfMonth, monthOf } from "../domain/dates";
 import { buildDailyPlan, type DailyPlan, type PlanCustomer } from "../domain/plans/daily-plan";
 import { fail, ok, type Result } from "../domain/result";
-import { canTransitionPlan, type PlanStatus } from "../domain/visits/visit-rules";
+import { canTransitionPlan, isPlanOpen, type PlanStatus } from "../domain/visits/visit-rules";
 import type { PlanCreate } from "../schemas/fieldwork";
 import { loadWorkingDayCalendar } from "./calendar";
 import type { Actor, ServiceContext } from "./context";
@@ -104,6 +104,11 @@ export const createPlanService = (ctx: ServiceContext) => {
       !canTransitionPlan(before.status, patch.status as PlanStatus)
     )
       return fail("conflict", "plan.bad_transition", { from: before.status, to: patch.status }, "status");
+    const moved = (["date", "slot", "purpose", "coVisitManagerId"] as const).find(
+      (k) => k in patch && patch[k] !== undefined && patch[k] !== before[k],
+    );
+    if (moved && !isPlanOpen(before.status as PlanStatus))
+      return fail("conflict", "plan.closed", { status: before.status }, moved);
     // The same rule as on create: only a manager above the rep may be booked to come along.
     if (
       patch.coVisitManagerId &&

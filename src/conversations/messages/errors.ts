@@ -72,6 +72,10 @@ export const errorMessages = {
   ],
   "handover.until_past": ["代理截止日期不能早于今天。", "A proxy cannot end before today."],
   "handover.until_required": ["临时代理需要截止日期。", "A proxy needs an end date (until)."],
+  "plan.closed": [
+    "已完成、已提交或作废的计划不能再改日期、时段、目的或协访经理。",
+    "A completed, submitted or void plan can no longer be moved or changed.",
+  ],
   "plan.bad_transition": ["计划不能从「{from}」改为「{to}」。", "A plan cannot go from “{from}” to “{to}”."],
   "plan.changed_meanwhile": [
     "计划刚被修改过，请刷新后再试。",

@@ -96,6 +96,9 @@ const PLAN_TRANSITIONS: Record<PlanStatus, readonly PlanStatus[]> = {
 export const canTransitionPlan = (from: PlanStatus, to: PlanStatus): boolean =>
   PLAN_TRANSITIONS[from].includes(to);
 
+/** Only a plan still ahead (temporary, normal) may be moved or reworded; the others are history. */
+export const isPlanOpen = (status: PlanStatus): boolean => status === "temporary" || status === "normal";
+
 /**
  * Whether `managerId` is above `repId` in the hierarchy, following `managerOf` links;
  * a cycle in bad data ends the walk instead of looping.

@@ -406,6 +406,22 @@ describe("visit plans: changing and status transitions", () => {
     expect(audit[1].after).toMatchObject({ date: "2026-09-02", slot: "pm", purpose: "送样品" });
   });
 
+  it.each(["completed", "submitted", "void"] as const)(
+    "refuses moving or rewording a %s plan with 409, changing nothing",
+    async (status) => {
+      const p = await planIn(status);
+      const auditBefore = (await auditRowsOf(server, "visit_plan", p.id)).length;
+      for (const body of [{ date: "2026-09-03" }, { slot: "pm" }, { purpose: "补拜访" }]) {
+        const res = await patch(h.repA1.token, p.id, body);
+        expectError(res, 409, "conflict");
+        expect(res.body.error.message).toContain(Object.keys(body)[0]);
+      }
+      const read = await server.request("GET", `/api/visit-plans/${p.id}`, h.repA1.token);
+      expect(read.body).toEqual(p);
+      expect(await auditRowsOf(server, "visit_plan", p.id)).toHaveLength(auditBefore);
+    },
+  );
+
   it("books a manager above the rep onto an existing plan", async () => {
     const p = await planIn("normal");
     const res = await patch(h.repA1.token, p.id, { coVisitManagerId: h.districtA.id });
