@@ -1,4 +1,5 @@
 import { and, desc, eq, gt, inArray, lt, lte, or, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import { auditInsert } from "../db/audit";
 import { runBatch, type Statement } from "../db/client";
 import { newId, nowIso } from "../db/ids";
@@ -7,7 +8,13 @@ import { adjustments, alerts, customers, products, purchases, stockLines, stockR
 import type { StockFinding } from "../db/schema/stock-reports";
 import { addDays, type IsoDate } from "../domain/dates";
 import { fail, ok, type Result } from "../domain/result";
-import { findDiscrepancies, findStockOuts, sellThrough, theoreticalStock } from "../domain/stock/flow";
+import {
+  findDiscrepancies,
+  findStockOuts,
+  type StockQuantity,
+  sellThroughOf,
+  theoreticalStock,
+} from "../domain/stock/flow";
 import type { StockReportCreate } from "../schemas/fieldwork";
 import type { Actor, ServiceContext } from "./context";
 
@@ -25,6 +32,22 @@ export interface StockReportView {
 
 type Line = StockReportView["lines"][number];
 type PreviousReport = { id: string; date: string; lines: Line[] } | null;
+type Row = typeof stockReports.$inferSelect;
+
+const toLine = ({ productId, quantity, batch, expiry }: Line): Line => ({
+  productId,
+  quantity,
+  batch,
+  expiry,
+});
+
+/** Sell-through since the previous count; the same figures on record and on read. */
+const throughSince = (
+  prev: { date: string; lines: readonly Line[] },
+  delivered: readonly StockQuantity[],
+  lines: readonly Line[],
+): StockReportView["sellThrough"] =>
+  sellThroughOf(prev.lines, delivered, lines).map((t) => ({ ...t, since: prev.date }));
 
 const CARRIED_LOOKBACK_DAYS = 90;
 
@@ -42,13 +65,13 @@ export const createStockService = (ctx: ServiceContext) => {
       .get();
     if (!prev) return null;
     const lines = await db.select().from(stockLines).where(eq(stockLines.reportId, prev.id));
-    return {
-      ...prev,
-      lines: lines.map(({ productId, quantity, batch, expiry }) => ({ productId, quantity, batch, expiry })),
-    };
+    return { ...prev, lines: lines.map(toLine) };
   };
 
-  /** Purchases touching the customer after `from` (exclusive) up to `to` (inclusive). */
+  /**
+   * Purchases touching the customer after `from` (exclusive) up to `to` (inclusive), in a
+   * fixed order so that sums of fractional quantities come out the same on read (`views`).
+   */
   const flowBetween = (customerId: string, from: IsoDate | null, to: IsoDate) =>
     db
       .select({
@@ -64,7 +87,8 @@ export const createStockService = (ctx: ServiceContext) => {
           from ? gt(purchases.date, from) : undefined,
           lte(purchases.date, to),
         ),
-      );
+      )
+      .orderBy(purchases.date, purchases.id);
 
   const distributorFindings = async (
     customerId: string,
@@ -89,20 +113,8 @@ export const createStockService = (ctx: ServiceContext) => {
       ...delivered.map((p) => p.productId),
     ]);
     const findings = findStockOuts(lines, carried);
-    const through: StockReportView["sellThrough"] = [];
-    if (prev) {
-      for (const productId of new Set(lines.map((l) => l.productId))) {
-        const previous = prev.lines
-          .filter((l) => l.productId === productId)
-          .reduce((s, l) => s + l.quantity, 0);
-        const inbound = delivered
-          .filter((p) => p.productId === productId && p.buyerId === customerId)
-          .reduce((s, p) => s + p.quantity, 0);
-        const now = lines.filter((l) => l.productId === productId).reduce((s, l) => s + l.quantity, 0);
-        through.push({ productId, units: sellThrough(previous, inbound, now), since: prev.date });
-      }
-    }
-    return { findings, through };
+    const inbound = delivered.filter((p) => p.buyerId === customerId);
+    return { findings, through: prev ? throughSince(prev, inbound, lines) : [] };
   };
 
   /** One open alert per customer and type; a new report refreshes its data. */
@@ -235,24 +247,105 @@ export const createStockService = (ctx: ServiceContext) => {
     return (await views([r]))[0];
   };
 
-  /** Report rows with their lines, in one query for the lines. */
-  const views = async (rows: (typeof stockReports.$inferSelect)[]): Promise<StockReportView[]> => {
+  /**
+   * For each pharmacy report, the previous count `record` used: the store's latest report
+   * dated before it (ties by id, as `previousReport`). One query for the whole page.
+   */
+  const previousOf = async (ids: string[]) => {
+    const prev = alias(stockReports, "prev");
+    const rows = await db
+      .select({ id: stockReports.id, prevId: prev.id, prevDate: prev.date })
+      .from(stockReports)
+      .innerJoin(customers, eq(customers.id, stockReports.customerId))
+      .innerJoin(
+        prev,
+        eq(
+          prev.id,
+          sql`(select p.id from stock_reports p where p.customer_id = ${stockReports.customerId}
+            and p.date < ${stockReports.date} order by p.date desc, p.id desc limit 1)`,
+        ),
+      )
+      .where(and(inArray(stockReports.id, ids), eq(customers.kind, "pharmacy")));
+    return new Map(rows.map((r) => [r.id, { id: r.prevId, date: r.prevDate }]));
+  };
+
+  /** Deliveries to the stores in their windows, one query: one date span per store. */
+  const deliveriesTo = async (
+    windows: { customerId: string; from: string; to: string }[],
+    productIds: string[],
+  ) => {
+    const span = new Map<string, { from: string; to: string }>();
+    for (const w of windows) {
+      const s = span.get(w.customerId) ?? w;
+      span.set(w.customerId, { from: [w.from, s.from].sort()[0], to: [w.to, s.to].sort()[1] });
+    }
+    if (span.size === 0 || productIds.length === 0) return [];
+    return db
+      .select({
+        buyerId: purchases.buyerId,
+        productId: purchases.productId,
+        date: purchases.date,
+        quantity: purchases.quantity,
+      })
+      .from(purchases)
+      .where(
+        and(
+          or(
+            ...[...span].map(([customerId, s]) =>
+              and(eq(purchases.buyerId, customerId), gt(purchases.date, s.from), lte(purchases.date, s.to)),
+            ),
+          ),
+          inArray(purchases.productId, productIds),
+        ),
+      )
+      .orderBy(purchases.date, purchases.id);
+  };
+
+  /**
+   * Report rows with their lines and sell-through, in three queries (previous counts, lines,
+   * deliveries) whatever the page size. Sell-through is rebuilt from dated facts — the previous count and the deliveries
+   * dated after it up to the report — so a later report or delivery never changes it; only
+   * a record back-dated into its period does, and then the answer shows the corrected history.
+   */
+  const views = async (rows: Row[]): Promise<StockReportView[]> => {
+    if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
-    const lineRows = ids.length
-      ? await db.select().from(stockLines).where(inArray(stockLines.reportId, ids))
-      : [];
-    return rows.map((r) => ({
-      id: r.id,
-      repId: r.repId,
-      customerId: r.customerId,
-      date: r.date,
-      lines: lineRows
-        .filter((l) => l.reportId === r.id)
-        .map(({ productId, quantity, batch, expiry }) => ({ productId, quantity, batch, expiry })),
-      findings: r.findings,
-      sellThrough: [],
-      adjustment: r.adjustsId !== null,
-    }));
+    const prevOf = await previousOf(ids);
+    const prevIds = [...prevOf.values()].map((p) => p.id);
+    const lineRows = await db
+      .select()
+      .from(stockLines)
+      .where(inArray(stockLines.reportId, [...new Set([...ids, ...prevIds])]));
+    const linesOf = new Map<string, Line[]>();
+    for (const l of lineRows) {
+      const list = linesOf.get(l.reportId);
+      if (list) list.push(toLine(l));
+      else linesOf.set(l.reportId, [toLine(l)]);
+    }
+    const counted = rows.filter((r) => prevOf.has(r.id));
+    const delivered = await deliveriesTo(
+      counted.map((r) => ({ customerId: r.customerId, from: prevOf.get(r.id)!.date, to: r.date })),
+      [...new Set(counted.flatMap((r) => (linesOf.get(r.id) ?? []).map((l) => l.productId)))],
+    );
+    return rows.map((r) => {
+      const lines = linesOf.get(r.id) ?? [];
+      const prev = prevOf.get(r.id);
+      const inbound = prev
+        ? delivered.filter((p) => p.buyerId === r.customerId && p.date > prev.date && p.date <= r.date)
+        : [];
+      return {
+        id: r.id,
+        repId: r.repId,
+        customerId: r.customerId,
+        date: r.date,
+        lines,
+        findings: r.findings,
+        sellThrough: prev
+          ? throughSince({ date: prev.date, lines: linesOf.get(prev.id) ?? [] }, inbound, lines)
+          : [],
+        adjustment: r.adjustsId !== null,
+      };
+    });
   };
 
   return { record, get, views };

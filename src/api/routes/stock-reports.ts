@@ -1,9 +1,9 @@
 import { and, eq, gte, inArray, lte, type SQL, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
-import { customers, stockReports } from "../../db/schema";
+import { customers, stockLines, stockReports } from "../../db/schema";
 import { lastDayOfMonth } from "../../domain/dates";
-import { dateRangeQuery, pageQuery } from "../../schemas/common";
+import { dateRangeQuery, idRef, pageQuery } from "../../schemas/common";
 import { stockReportCreate } from "../../schemas/fieldwork";
 import { type AppEnv, apiActor, canSee, resolveRepId, visibleUserIds } from "../auth";
 import type { ApiDeps } from "../deps";
@@ -15,6 +15,8 @@ import { fieldApiError } from "./field-errors";
 const listQuery = pageQuery.merge(dateRangeQuery).extend({
   repId: z.string().optional(),
   customerId: z.string().optional(),
+  /** Reports with a line of that product. */
+  productId: idRef.optional(),
   type: z.enum(["discrepancy", "stock_out"]).optional(),
 });
 
@@ -29,6 +31,9 @@ export const stockReportRoutes = ({ database, services }: ApiDeps) => {
       scope ? inArray(stockReports.repId, scope) : undefined,
       q.repId ? eq(stockReports.repId, q.repId) : undefined,
       q.customerId ? eq(stockReports.customerId, q.customerId) : undefined,
+      q.productId
+        ? sql`exists (select 1 from ${stockLines} where ${stockLines.reportId} = ${stockReports.id} and ${stockLines.productId} = ${q.productId})`
+        : undefined,
       q.type
         ? sql`exists (select 1 from json_each(${stockReports.findings}) where json_extract(value, '$.kind') = ${q.type})`
         : undefined,

@@ -81,6 +81,29 @@ export const findDiscrepancies = (
 export const sellThrough = (previousCount: number, deliveriesSince: number, thisCount: number): number =>
   previousCount + deliveriesSince - thisCount;
 
+export interface SellThrough {
+  productId: string;
+  units: number;
+}
+
+/**
+ * Sell-through of each product in this count, in the order the count first lists it.
+ * `delivered` is the store's inbound purchases after the previous count up to this one
+ * (returns negative); a product absent from the previous count started at zero.
+ */
+export const sellThroughOf = (
+  previous: readonly StockQuantity[],
+  delivered: readonly StockQuantity[],
+  now: readonly StockQuantity[],
+): SellThrough[] => {
+  const before = sumByProduct(previous);
+  const inbound = sumByProduct(delivered);
+  return [...sumByProduct(now)].map(([productId, count]) => ({
+    productId,
+    units: sellThrough(before.get(productId) ?? 0, inbound.get(productId) ?? 0, count),
+  }));
+};
+
 /** A product the store carries that is reported at zero, or not reported at all, is out of stock. */
 export const findStockOuts = (
   lines: readonly StockQuantity[],

@@ -149,6 +149,8 @@ describe("stock reports: recording", () => {
       { productId: xtn.id, units: 35, since: "2026-05-02" },
       { productId: mtf.id, units: 0, since: "2026-05-02" },
     ]);
+    const read = await server.request("GET", `/api/stock-reports/${now.id}`, h.repA2.token);
+    expect(read.body).toEqual(now);
   });
 
   it("opens one stock alert for the rep with the report's findings", async () => {
@@ -176,6 +178,137 @@ describe("stock reports: recording", () => {
     expect(r.byManager.repId).toBe(h.repA2.id);
     const audit = await auditRowsOf(server, "stock_report", r.byManager.id);
     expect(audit[0].actorId).toBe(h.districtA.id);
+  });
+});
+
+describe("stock reports: sell-through read back", () => {
+  // A pharmacy counted three times in 2025 (no other fixture uses 2025), with deliveries
+  // between the counts; nothing it reports is a stock-out, so the type filter is untouched.
+  let store: any;
+  let other: any;
+  const t: Record<string, any> = {};
+  const read = async (id: string) => {
+    const res = await server.request("GET", `/api/stock-reports/${id}`, h.admin.token);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body;
+  };
+  const listed = async (id: string, customerId = store.id) =>
+    (await listOf(`customerId=${customerId}`)).find((i) => i.id === id) ?? null;
+  const count = (date: string, xtnQty: number, mtfQty: number) =>
+    report(h.repA1.token, {
+      customerId: store.id,
+      date,
+      lines: [
+        { productId: xtn.id, quantity: xtnQty, batch: "B1", expiry: "2027-06-30" },
+        { productId: mtf.id, quantity: mtfQty },
+      ],
+    });
+  const deliver = (date: string, productId: string, quantity: number) =>
+    purchase({ buyerId: store.id, productId, date, quantity });
+
+  beforeAll(async () => {
+    store = await customer(h.repA1.token, { kind: "pharmacy", name: "老百姓大药房(虹口店)" });
+    other = await customer(h.repA1.token, { kind: "pharmacy", name: "华氏大药房(静安店)" });
+    t.first = await count("2025-09-01", 40, 10);
+    await deliver("2025-09-05", xtn.id, 30);
+    await deliver("2025-09-10", mtf.id, 5);
+    await deliver("2025-09-12", xtn.id, -4); // a return
+    await deliver("2025-09-15", xtn.id, 7); // the day of the next count: counted in it
+    // From a distributor rather than the company: a delivery all the same.
+    await purchase({
+      sellerId: distributorB1.id,
+      buyerId: store.id,
+      productId: xtn.id,
+      date: "2025-09-11",
+      quantity: 9,
+    });
+    // Another store's delivery is not this one's.
+    await purchase({ buyerId: other.id, productId: mtf.id, date: "2025-09-11", quantity: 8 });
+    t.second = await count("2025-09-15", 50, 12);
+    t.secondRead = await read(t.second.id);
+    t.secondListed = await listed(t.second.id);
+    // After the second count: a delivery and a third count, both dated later.
+    await deliver("2025-09-20", xtn.id, 100);
+    t.third = await count("2025-10-01", 90, 12);
+    t.mtfOnly = await report(h.repA1.token, {
+      customerId: other.id,
+      date: "2025-10-05",
+      lines: [{ productId: mtf.id, quantity: 6 }],
+    });
+  });
+
+  it("computes sell-through on record from the previous count and the deliveries since", () => {
+    expect(t.first.sellThrough).toEqual([]);
+    expect(t.second.findings).toEqual([]);
+    // XTN: 40 counted + (30 + 9 − 4 + 7) delivered − 50 now = 32; MTF: 10 + 5 − 12 = 3.
+    expect(t.second.sellThrough).toEqual([
+      { productId: xtn.id, units: 32, since: "2025-09-01" },
+      { productId: mtf.id, units: 3, since: "2025-09-01" },
+    ]);
+    // XTN: 50 + 100 − 90 = 60; MTF: 12 + 0 − 12 = 0.
+    expect(t.third.findings).toEqual([]);
+    expect(t.third.sellThrough).toEqual([
+      { productId: xtn.id, units: 60, since: "2025-09-15" },
+      { productId: mtf.id, units: 0, since: "2025-09-15" },
+    ]);
+  });
+
+  it("reads each report by id and in the list exactly as it was recorded", async () => {
+    expect(t.secondRead).toEqual(t.second);
+    expect(t.secondListed).toEqual(t.second);
+    for (const created of [t.first, t.third, t.mtfOnly]) {
+      expect(await read(created.id)).toEqual(created);
+      expect(await listed(created.id, created.customerId)).toEqual(created);
+    }
+  });
+
+  it("does not change an earlier report's sell-through for a later delivery or count", async () => {
+    expect(await read(t.second.id)).toEqual(t.second);
+    expect(await listed(t.second.id)).toEqual(t.second);
+    expect((await read(t.first.id)).sellThrough).toEqual([]);
+  });
+
+  it("answers the same sell-through on a page of many reports as one by one", async () => {
+    const { items } = await walkPages(server, `/api/stock-reports?customerId=${store.id}`, h.admin.token, 2);
+    expect(items.map((i) => i.sellThrough)).toEqual(
+      await Promise.all(items.map(async (i) => (await read(i.id)).sellThrough)),
+    );
+    expect(items.find((i) => i.id === t.third.id)).toEqual(t.third);
+  });
+
+  it("shows no sell-through for a distributor, whose stock is checked against the flow instead", async () => {
+    // Its second count (2026-03-11) has a previous one, yet no sell-through.
+    const items = await listOf(`customerId=${distributorB1.id}`);
+    expect(items.length).toBeGreaterThanOrEqual(2);
+    expect(items.map((i) => i.sellThrough)).toEqual(items.map(() => []));
+  });
+
+  it("filters by productId: reports with a line of that product", async () => {
+    const all = await listOf("");
+    const withXtn = all.filter((i) => i.lines.some((l: any) => l.productId === xtn.id));
+    const xtnOnly = await listOf(`productId=${xtn.id}`);
+    expect(idsOf(xtnOnly)).toEqual(idsOf(withXtn));
+    expect(idsOf(xtnOnly)).toEqual(expect.arrayContaining([t.first.id, t.second.id, t.third.id]));
+    expect(idsOf(xtnOnly)).not.toContain(t.mtfOnly.id);
+    expect(xtnOnly.length).toBeLessThan(all.length);
+    expect(idsOf(await listOf(`productId=${mtf.id}&customerId=${other.id}`))).toEqual([t.mtfOnly.id]);
+    expect(await listOf(`productId=${xtn.id}&customerId=${other.id}`)).toEqual([]);
+    expect(await listOf("productId=no-such-product")).toEqual([]);
+  });
+
+  it("rejects an empty or over-long productId", async () => {
+    expectValidation(
+      await server.request("GET", "/api/stock-reports?productId=", h.admin.token),
+      "productId",
+    );
+    expectValidation(
+      await server.request("GET", "/api/stock-reports?productId=%20%20", h.admin.token),
+      "productId",
+    );
+    expectValidation(
+      await server.request("GET", `/api/stock-reports?productId=${"x".repeat(65)}`, h.admin.token),
+      "productId",
+    );
   });
 });
 
@@ -441,5 +574,13 @@ describe("stock reports: closed months", () => {
     });
     const read = await server.request("GET", `/api/stock-reports/${res.id}`, h.repA1.token);
     expect(read.body.adjustment).toBe(true);
+  });
+
+  it("re-bases a later report's sell-through on a count back-dated before it (read from dated facts)", async () => {
+    // Recorded first, r.stockOut had no previous count; the 2026-01-31 count above is now
+    // its previous one: MTF 0 counted + 0 delivered − 12 now.
+    expect(r.stockOut.sellThrough).toEqual([]);
+    const read = await server.request("GET", `/api/stock-reports/${r.stockOut.id}`, h.repA1.token);
+    expect(read.body.sellThrough).toEqual([{ productId: mtf.id, units: -12, since: "2026-01-31" }]);
   });
 });
