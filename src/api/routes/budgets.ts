@@ -5,7 +5,15 @@ import { budgets } from "../../db/schema";
 import { month, pageQuery } from "../../schemas/common";
 import { budgetCreate, budgetPut, expenseCategory } from "../../schemas/expenses";
 import type { BudgetService, BudgetView } from "../../services/budgets";
-import { type AppEnv, apiActor, canSee, requireRole, visibleUserIds, writableUserIds } from "../auth";
+import {
+  type Actor,
+  type AppEnv,
+  apiActor,
+  canSee,
+  requireRole,
+  visibleUserIds,
+  writableUserIds,
+} from "../auth";
 import type { ApiDeps } from "../deps";
 import { forbidden, fromDomainError, notFound } from "../errors";
 import { pageWhere, toPage } from "../pagination";
@@ -26,6 +34,12 @@ const json = (b: BudgetView) => ({
   committedCny: b.committedCny,
   remainingCny: b.remainingCny,
 });
+
+/** A manager sets the budgets of their team, never their own (that is for someone above). */
+const assertMayBudget = (actor: Actor, repId: string, writable: string[] | null) => {
+  if (!canSee(writable, repId)) throw forbidden("you may set budgets only for your team");
+  if (actor.role !== "admin" && repId === actor.id) throw forbidden("you may not set your own budget");
+};
 
 /** `/api/budgets`: per rep, month and category with what is committed and what remains. */
 export const budgetRoutes = ({ database }: ApiDeps, svc: { budgets: BudgetService }) => {
@@ -69,8 +83,7 @@ export const budgetRoutes = ({ database }: ApiDeps, svc: { budgets: BudgetServic
   app.post("/", requireRole("admin", "manager"), async (c) => {
     const actor = c.get("actor");
     const input = await jsonBody(c, budgetCreate);
-    if (!canSee(await writableUserIds(db, actor), input.repId))
-      throw forbidden("you may set budgets only for your team");
+    assertMayBudget(actor, input.repId, await writableUserIds(db, actor));
     const result = await svc.budgets.upsert(input, apiActor(actor));
     if (!result.ok) throw fromDomainError(result.error);
     return c.json(json(result.value), result.value.created ? 201 : 200);
@@ -85,8 +98,7 @@ export const budgetRoutes = ({ database }: ApiDeps, svc: { budgets: BudgetServic
       .where(eq(budgets.id, c.req.param("id")))
       .get();
     if (!row) throw notFound("budget");
-    if (!canSee(await writableUserIds(db, actor), row.repId))
-      throw forbidden("you may set budgets only for your team");
+    assertMayBudget(actor, row.repId, await writableUserIds(db, actor));
     const category = expenseCategory.parse(row.category);
     const result = await svc.budgets.upsert({ ...row, category, ...input }, apiActor(actor));
     if (!result.ok) throw fromDomainError(result.error);

@@ -5,6 +5,8 @@ import { expenses } from "../../db/schema";
 import { lastDayOfMonth } from "../../domain/dates";
 import { dateRangeQuery, pageQuery } from "../../schemas/common";
 import { expenseCategory, expenseCreate, expenseKind } from "../../schemas/expenses";
+import { delegatorsOf } from "../../services/approval-queries";
+import { today } from "../../services/context";
 import type { ExpenseService } from "../../services/expenses";
 import { type AppEnv, apiActor, canSee, visibleUserIds } from "../auth";
 import type { ApiDeps } from "../deps";
@@ -22,7 +24,7 @@ const listQuery = pageQuery.merge(dateRangeQuery).extend({
 });
 
 /** `/api/expenses` (CONTRACT.md): create, list, read with its approvals, cancel. */
-export const expenseRoutes = ({ database, config }: ApiDeps, svc: { expenses: ExpenseService }) => {
+export const expenseRoutes = ({ database, config, services }: ApiDeps, svc: { expenses: ExpenseService }) => {
   const { db } = database;
   const app = new Hono<AppEnv>();
   const tz = config.timeZone;
@@ -59,9 +61,14 @@ export const expenseRoutes = ({ database, config }: ApiDeps, svc: { expenses: Ex
     const actor = c.get("actor");
     const view = await svc.expenses.get(c.req.param("id"));
     if (!view) throw notFound("expense");
-    // An approver sees what they are asked to decide, even outside their team.
-    const approver = view.approvals.some((a) => a.approverId === actor.id);
-    if (!approver && !canSee(await visibleUserIds(db, actor), view.repId))
+    // An approver sees what they are asked to decide, even outside their team; so does the
+    // approver's delegate while the delegation runs, who decides it in their own name.
+    const decides = async () => {
+      const approvers = new Set(view.approvals.map((a) => a.approverId));
+      if (approvers.has(actor.id)) return true;
+      return (await delegatorsOf(db, actor.id, today(services))).some((id) => approvers.has(id));
+    };
+    if (!canSee(await visibleUserIds(db, actor), view.repId) && !(await decides()))
       throw forbidden("this expense is outside your scope");
     return c.json(expenseJson(view, tz));
   });
