@@ -56,6 +56,20 @@ export const scrubJson = (v: unknown, o: ScrubOptions): unknown => {
   return out;
 };
 
+/**
+ * A copy with every personal key blanked, for a record about someone else that merely
+ * names the customer (a doctor's row naming their hospital): an export shows the link,
+ * never the other person's data.
+ */
+export const redactPersonal = (v: unknown): unknown => {
+  if (Array.isArray(v)) return v.map(redactPersonal);
+  if (v === null || typeof v !== "object") return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v))
+    out[k] = PERSONAL_KEYS.has(k) && x !== null && typeof x !== "object" ? null : redactPersonal(x);
+  return out;
+};
+
 /** The customer's personal values worth searching for in free text and copies. */
 export const personalValues = (c: Record<string, unknown>): string[] =>
   ["name", "phone", "email", "address", "wecomExternalId", "preferences"]

@@ -10,6 +10,7 @@ import {
   alerts,
   auditLog,
   consentEvents,
+  coVisits,
   coverage,
   customers,
   outbox,
@@ -24,7 +25,7 @@ import {
 } from "../db/schema";
 import { fail, ok, type Result } from "../domain/result";
 import type { Actor, ServiceContext } from "./context";
-import { personalValues, scrubJson } from "./privacy-scrub";
+import { maskValues, personalValues, redactPersonal, scrubJson } from "./privacy-scrub";
 
 type AuditRow = typeof auditLog.$inferSelect;
 
@@ -33,6 +34,7 @@ const ownEntityIds = (id: string): SQL => sql`(
   ${auditLog.entityId} = ${id}
   or ${auditLog.entityId} in (select id from visits where customer_id = ${id})
   or ${auditLog.entityId} in (select id from visit_plans where customer_id = ${id})
+  or ${auditLog.entityId} in (select id from co_visits where visit_id in (select id from visits where customer_id = ${id}))
   or ${auditLog.entityId} in (select id from consent_events where customer_id = ${id})
   or ${auditLog.entityId} in (select id from stock_reports where customer_id = ${id}))`;
 
@@ -53,6 +55,40 @@ const auditAbout = (db: Db, id: string) =>
 const ownAuditIds = async (db: Db, id: string) =>
   new Set((await db.select({ id: auditLog.id }).from(auditLog).where(ownEntityIds(id))).map((r) => r.id));
 
+/**
+ * The audit rows for an export: the customer's own records whole; a record about someone
+ * else that merely names them (a doctor under an exported hospital) without that other
+ * person's personal data, which is neither the customer's nor always in the reader's scope.
+ */
+const exportAudit = async (db: Db, id: string) => {
+  const own = await ownAuditIds(db, id);
+  return (await auditAbout(db, id)).map((r) =>
+    own.has(r.id)
+      ? r
+      : {
+          ...r,
+          before: redactPersonal(r.before) as AuditRow["before"],
+          after: redactPersonal(r.after) as AuditRow["after"],
+        },
+  );
+};
+
+/** Co-visit reports on the customer's visits keep the manager's judgement, not the customer's data. */
+const coVisitScrubs = async (w: Db, id: string, values: string[]) => {
+  const rows = await w
+    .select({ id: coVisits.id, report: coVisits.report })
+    .from(coVisits)
+    .where(sql`${coVisits.visitId} in (select id from visits where customer_id = ${id})`);
+  return rows
+    .filter((r) => r.report !== null)
+    .map((r) =>
+      w
+        .update(coVisits)
+        .set({ report: maskValues(r.report!, values) })
+        .where(eq(coVisits.id, r.id)),
+    );
+};
+
 /** Outbox rows addressed to the customer, or whose data names them (a rep's alert about them). */
 const outboxAbout = (id: string) =>
   or(
@@ -66,9 +102,13 @@ const exportVisits = async (db: Db, id: string) => {
   const products = ids.length
     ? await db.select().from(visitProducts).where(inArray(visitProducts.visitId, ids))
     : [];
+  const coVisitRows = ids.length
+    ? await db.select().from(coVisits).where(inArray(coVisits.visitId, ids))
+    : [];
   return rows.map((v) => ({
     ...v,
     productIds: products.filter((p) => p.visitId === v.id).map((p) => p.productId),
+    coVisits: coVisitRows.filter((r) => r.visitId === v.id),
   }));
 };
 
@@ -109,7 +149,7 @@ export const createPrivacyService = (ctx: ServiceContext) => {
         .select()
         .from(outbox)
         .where(and(eq(outbox.recipientType, "customer"), eq(outbox.recipientId, id))),
-      auditLog: await auditAbout(db, id),
+      auditLog: await exportAudit(db, id),
     });
   };
 
@@ -175,6 +215,7 @@ export const createPrivacyService = (ctx: ServiceContext) => {
       const anonymousName = `已删除客户 ${c.code}`;
       const statements: Statement[] = [
         ...(await auditScrubs(w, id, personalValues(c), anonymousName)),
+        ...(await coVisitScrubs(w, id, personalValues(c))),
         ...eraseStatements(w, c, at, anonymousName),
         auditInsert(w, {
           actorId: actor.id,

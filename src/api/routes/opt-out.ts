@@ -93,7 +93,11 @@ export const optOutRoutes = (deps: ApiDeps) => {
       if (!secretMatches(deps.config.sms.inboundSecret, given))
         return c.json(errorBody("unauthorized", "X-Hook-Secret: missing or wrong"), 401);
       const { phone, text } = await inboundBody(c);
-      if (!phone) return c.json(errorBody("validation", "phone: is required"), 400);
+      if (!phone)
+        return c.json(
+          errorBody("validation", "phone: is required", [{ field: "phone", message: "is required" }]),
+          400,
+        );
       if (!isOptOutReply(text)) return c.json({ withdrawn: 0 });
       const withdrawn = await consent.withdrawByPhone(phone, {
         by: "customer",
