@@ -1,11 +1,13 @@
+import { and, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import type { Engine } from "../../conversations/engine";
+import { chatEvents, users } from "../../db/schema";
 import { takeConsoleMessages } from "../../notify/channels/console";
 import { renderChat } from "../../notify/templates";
 import type { AppEnv } from "../auth";
 import type { ApiDeps } from "../deps";
-import { forbidden } from "../errors";
+import { forbidden, notFound } from "../errors";
 import { jsonBody } from "../validate";
 
 const chatBody = z
@@ -30,23 +32,50 @@ export const chatRoutes = (deps: ApiDeps, engine: Engine) => {
     const actor = c.get("actor");
     const body = await jsonBody(c, chatBody);
     const userId = body.userId ?? actor.id;
-    if (userId !== actor.id && actor.role !== "admin")
-      throw forbidden("userId: only an admin may try flows as another user");
-    const result = await engine.handle({
-      platform: "api",
-      eventId: body.eventId,
-      userId,
-      text: body.text,
-      action: body.action,
-      impersonatedBy: userId !== actor.id ? actor.id : undefined,
-    });
+    if (userId !== actor.id) {
+      if (actor.role !== "admin") throw forbidden("userId: only an admin may try flows as another user");
+      const target = await deps.database.db
+        .select({ active: users.active })
+        .from(users)
+        .where(eq(users.id, userId))
+        .get();
+      if (!target?.active) throw notFound(`userId: active user ${userId}`);
+    }
+    // Event ids are the caller's own: one user's id must not answer with another user's turn.
+    const eventId = `${userId}:${body.eventId}`;
+    // The engine asks for statements to commit with an answer only when it stores a new one.
+    let fresh = false;
+    const result = await engine.handle(
+      {
+        platform: "api",
+        eventId,
+        userId,
+        text: body.text,
+        action: body.action,
+        impersonatedBy: userId !== actor.id ? actor.id : undefined,
+      },
+      () => {
+        fresh = true;
+        return [];
+      },
+    );
+    // A repeated event is the first answer, its pending messages included; nothing new is taken.
+    if (!fresh) return c.json({ pending: [], ...result });
     const pending = (await takeConsoleMessages(deps.database, userId)).map((row) => ({
       id: row.id,
       template: row.template,
       createdAt: row.createdAt,
       ...renderChat(row.template, row.locale, row.data),
     }));
-    return c.json({ ...result, pending });
+    const answer = { ...result, pending };
+    if (pending.length)
+      await deps.database.write((db) =>
+        db
+          .update(chatEvents)
+          .set({ response: answer })
+          .where(and(eq(chatEvents.platform, "api"), eq(chatEvents.eventId, eventId))),
+      );
+    return c.json(answer);
   });
   return app;
 };

@@ -31,9 +31,11 @@ export const receiptRoutes = (_deps: ApiDeps, svc: { receipts: ReceiptService })
         throw new ApiError(413, "too_large", "file: larger than 10 MB", [
           { field: "file", message: "larger than 10 MB" },
         ]);
-      const why =
-        result.error.messageKey === "receipt.unsupported_type" ? "must be a JPEG, PNG or PDF" : "is empty";
-      throw fromDomainError(result.error, `file: ${why}`);
+      if (result.error.code !== "validation") throw fromDomainError(result.error);
+      // A validation error names the field in details, as schema errors do.
+      throw fileError(
+        result.error.messageKey === "receipt.unsupported_type" ? "must be a JPEG, PNG or PDF" : "is empty",
+      );
     }
     return c.json({ id: result.value.id }, 201);
   });
