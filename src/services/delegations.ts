@@ -19,7 +19,8 @@ export const createDelegationService = (ctx: ServiceContext) => {
   const check = async (fromUserId: string, toUserId: string, until: IsoDate, actor: Actor) => {
     if (actor.id !== fromUserId && actor.role !== "admin") return fail("forbidden", "delegation.not_yours");
     // An admin may name a delegate for someone away, never themself: no deciding "as" another (DOMAIN.md §9).
-    if (actor.id !== fromUserId && toUserId === actor.id) return fail("forbidden", "delegation.not_yours");
+    if (actor.id !== fromUserId && toUserId === actor.id)
+      return fail("forbidden", "delegation.not_self_for_other");
     if (until < today(ctx)) return fail("validation", "delegation.until_past", { until }, "until");
     if (toUserId === fromUserId) return fail("validation", "delegation.to_self", undefined, "toUserId");
     const from = await db.select({ id: users.id }).from(users).where(eq(users.id, fromUserId)).get();

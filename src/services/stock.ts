@@ -2,11 +2,11 @@ import { and, desc, eq, gt, inArray, lt, lte, or, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 import { auditInsert } from "../db/audit";
 import { runBatch, type Statement } from "../db/client";
-import { newId, nowIso } from "../db/ids";
+import { newId } from "../db/ids";
 import { closedMonths } from "../db/repos/purchases";
 import { adjustments, alerts, customers, products, purchases, stockLines, stockReports } from "../db/schema";
 import type { StockFinding } from "../db/schema/stock-reports";
-import { addDays, type IsoDate } from "../domain/dates";
+import { addDays, type IsoDate, localDate } from "../domain/dates";
 import { fail, ok, type Result } from "../domain/result";
 import {
   findDiscrepancies,
@@ -124,7 +124,7 @@ export const createStockService = (ctx: ServiceContext) => {
     reportId: string,
     findings: StockFinding[],
   ): Statement[] => {
-    const at = nowIso();
+    const at = ctx.now().toISOString();
     const out: Statement[] = [];
     for (const type of ["stock_discrepancy", "stock_out"] as const) {
       const mine = findings.filter((f) =>
@@ -142,7 +142,8 @@ export const createStockService = (ctx: ServiceContext) => {
             repId,
             severity: "warn",
             openedAt: at,
-            openedOn: at.slice(0, 10),
+            // The company's date, as churn alerts and the alert filters use: not UTC's.
+            openedOn: localDate(new Date(at), ctx.timeZone),
             data,
             updatedAt: at,
           })
@@ -191,7 +192,7 @@ export const createStockService = (ctx: ServiceContext) => {
         ? { findings: await distributorFindings(customer.id, input.date, lines, prev), through: [] }
         : await pharmacyFindings(customer.id, input.date, lines, prev);
     const id = input.id ?? newId();
-    const at = nowIso();
+    const at = ctx.now().toISOString();
     const row = {
       id,
       repId: input.repId,

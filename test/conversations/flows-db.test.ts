@@ -88,6 +88,22 @@ describe("every flow end to end against the database", () => {
       expect(p).toMatchObject({ status: "normal", visitId: null });
     });
 
+    it("saves a second visit from a plan already completed on its own, instead of sticking at confirm", async () => {
+      const planId = await w.plan(w.ids.rep, w.ids.wang, "2026-11-23");
+      for (const rating of ["评级6", "评级5"]) {
+        await w.tap(w.ids.rep, `start:visit:${w.ids.wang}:${planId}`);
+        expect((await w.say(w.ids.rep, `今天上午9点 ${rating}`)).session.step).toBe("confirm");
+        expect((await w.say(w.ids.rep, "确认")).session.status).toBe("completed");
+      }
+      const saved = await rows.visits();
+      expect(saved.map((v) => [v.rating, v.planId]).sort()).toEqual([
+        [5, null],
+        [6, planId],
+      ]);
+      const [p] = await w.database.db.select().from(visitPlans).where(eq(visitPlans.id, planId));
+      expect(p).toMatchObject({ status: "completed", visitId: saved.find((v) => v.rating === 6)!.id });
+    });
+
     it("asks only the missing fields, one by one, and stores the answers typed at each step", async () => {
       expect((await w.say(w.ids.rep, "拜访")).session.step).toBe("customer");
       const picked = await w.say(w.ids.rep, "王");

@@ -259,27 +259,33 @@ export const visitFlow = defineFlow<VisitDraft>({
     },
   },
   complete: async (s, ctx) => {
-    const result = await ctx.services.visits.record(
-      {
-        id: ctx.submissionId,
-        repId: ctx.user.id,
-        customerId: s.customerId!,
-        date: s.date!,
-        time: s.time ?? null,
-        method: (s.method ?? "in_person") as "in_person",
-        purposes: (s.purposes ?? []) as ["follow_up"],
-        productIds: s.productIds ?? [],
-        rating: s.rating!,
-        notes: s.notes ?? null,
-        nextStep: s.nextStep ?? null,
-        followUpOn: s.followUpOn ?? null,
-        planId: s.planId && (s.planCustomerId ?? s.customerId) === s.customerId ? s.planId : null,
-      },
-      { id: ctx.user.id, role: ctx.user.role, via: ctx.via === "api" ? "api" : ctx.via },
-      ctx.timeZone,
-      // Written with the session that moves on: one transaction for the confirm.
-      { defer: ctx.defer },
-    );
+    const planned = s.planId && (s.planCustomerId ?? s.customerId) === s.customerId ? s.planId : null;
+    const record = (planId: string | null) =>
+      ctx.services.visits.record(
+        {
+          id: ctx.submissionId,
+          repId: ctx.user.id,
+          customerId: s.customerId!,
+          date: s.date!,
+          time: s.time ?? null,
+          method: (s.method ?? "in_person") as "in_person",
+          purposes: (s.purposes ?? []) as ["follow_up"],
+          productIds: s.productIds ?? [],
+          rating: s.rating!,
+          notes: s.notes ?? null,
+          nextStep: s.nextStep ?? null,
+          followUpOn: s.followUpOn ?? null,
+          planId,
+        },
+        { id: ctx.user.id, role: ctx.user.role, via: ctx.via === "api" ? "api" : ctx.via },
+        ctx.timeZone,
+        // Written with the session that moves on: one transaction for the confirm.
+        { defer: ctx.defer },
+      );
+    let result = await record(planned);
+    // The plan was closed or removed meanwhile (its button tapped twice, voided by a manager):
+    // the visit still happened, so it is saved on its own rather than stuck at confirm.
+    if (!result.ok && planned && result.error.field === "planId") result = await record(null);
     if (!result.ok)
       return {
         ok: false,

@@ -38,6 +38,10 @@ export const errorMessages = {
   "delegation.delegate_inactive": ["被委托人账号已停用。", "The delegate's account is inactive."],
   "delegation.delegate_not_found": ["被委托人不存在。", "The delegate does not exist."],
   "delegation.not_yours": ["只能为自己设置代理审批。", "You can only set your own delegate."],
+  "delegation.not_self_for_other": [
+    "不能把自己设为别人的代理审批人。",
+    "You cannot make yourself someone else's delegate.",
+  ],
   "delegation.to_self": ["不能委托给自己。", "You cannot delegate to yourself."],
   "delegation.until_past": ["代理截止日期不能早于今天。", "The delegation cannot end before today."],
   "delegation.user_not_found": ["用户不存在。", "No such user."],

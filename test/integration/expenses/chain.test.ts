@@ -124,7 +124,7 @@ describe("approval chain by amount (DOMAIN.md §5)", () => {
       expenseBody(s, { kind: "reimbursement" }),
     );
     expectError(noInvoice, 400, "validation");
-    expect(noInvoice.body.error.details.field).toBe("invoiceNo");
+    expect(noInvoice.body.error.details).toEqual([{ field: "invoiceNo", message: expect.any(String) }]);
   });
 
   it("lists filter by rep, status, type, category and month within the caller's scope", async () => {
