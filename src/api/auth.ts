@@ -1,7 +1,7 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
 import type { Db } from "../db/client";
-import { apiTokens, users } from "../db/schema";
+import { apiTokens, customers, users } from "../db/schema";
 import { teamMemberIds } from "../db/team";
 import { hashToken } from "../lib/secrets";
 import { ApiError, forbidden } from "./errors";
@@ -90,6 +90,23 @@ export const resolveRepId = async (db: Db, actor: Actor, requested: string | und
   const repId = requested ?? actor.id;
   if (!canSee(await writableUserIds(db, actor), repId)) throw forbidden("you may not record for this user");
   return repId;
+};
+
+/**
+ * Refuses a record at a customer outside the book of the rep it is for (a rep: their own
+ * customers; a manager recording as themself: their team's). Checked against that rep, not
+ * the caller: a manager recording for rep A must not log A's visit at rep B's doctor (and
+ * settle B's follow-ups). An unknown customer passes, for the service's 404.
+ */
+export const assertCustomerOfRep = async (db: Db, repId: string, customerId: string) => {
+  const [customer, rep] = await Promise.all([
+    db.select({ ownerId: customers.ownerId }).from(customers).where(eq(customers.id, customerId)).get(),
+    db.select({ id: users.id, role: users.role }).from(users).where(eq(users.id, repId)).get(),
+  ]);
+  if (!customer) return;
+  const scope = rep ? await visibleUserIds(db, { ...rep, role: rep.role as Role } as Actor) : [repId];
+  if (!canSee(scope, customer.ownerId))
+    throw forbidden("customerId: not a customer of this rep or their team");
 };
 
 /** The service-layer actor for an API request. */

@@ -1,11 +1,11 @@
 import { and, eq, gte, inArray, lte, type SQL, sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
-import { customers, stockLines, stockReports } from "../../db/schema";
+import { stockLines, stockReports } from "../../db/schema";
 import { lastDayOfMonth } from "../../domain/dates";
 import { dateRangeQuery, idRef, pageQuery } from "../../schemas/common";
 import { stockReportCreate } from "../../schemas/fieldwork";
-import { type AppEnv, apiActor, canSee, resolveRepId, visibleUserIds } from "../auth";
+import { type AppEnv, apiActor, assertCustomerOfRep, canSee, resolveRepId, visibleUserIds } from "../auth";
 import type { ApiDeps } from "../deps";
 import { forbidden, notFound } from "../errors";
 import { pageWhere, toPage } from "../pagination";
@@ -66,13 +66,7 @@ export const stockReportRoutes = ({ database, services }: ApiDeps) => {
     const actor = c.get("actor");
     const input = await jsonBody(c, stockReportCreate);
     const repId = await resolveRepId(db, actor, input.repId);
-    const store = await db
-      .select({ ownerId: customers.ownerId })
-      .from(customers)
-      .where(eq(customers.id, input.customerId))
-      .get();
-    if (store && !canSee(await visibleUserIds(db, actor), store.ownerId))
-      throw forbidden("this store is outside your scope");
+    await assertCustomerOfRep(db, repId, input.customerId);
     const result = await services.stock.record({ ...input, repId }, apiActor(actor));
     if (!result.ok) throw fieldApiError(result.error);
     return c.json(result.value, 201);

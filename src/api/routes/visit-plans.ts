@@ -1,12 +1,20 @@
 import { and, eq, gte, inArray, lte, type SQL } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
-import { customers, visitPlans } from "../../db/schema";
+import { visitPlans } from "../../db/schema";
 import { lastDayOfMonth, localDate } from "../../domain/dates";
 import { dateRangeQuery, isoDate, pageQuery } from "../../schemas/common";
 import { planCreate, planPatch } from "../../schemas/fieldwork";
 import type { PlanRow } from "../../services/plans";
-import { type AppEnv, apiActor, canSee, resolveRepId, visibleUserIds, writableUserIds } from "../auth";
+import {
+  type AppEnv,
+  apiActor,
+  assertCustomerOfRep,
+  canSee,
+  resolveRepId,
+  visibleUserIds,
+  writableUserIds,
+} from "../auth";
 import type { ApiDeps } from "../deps";
 import { forbidden, notFound } from "../errors";
 import { pageWhere, toPage } from "../pagination";
@@ -86,13 +94,7 @@ export const visitPlanRoutes = ({ database, services }: ApiDeps) => {
     const actor = c.get("actor");
     const input = await jsonBody(c, planCreate);
     const repId = await resolveRepId(db, actor, input.repId);
-    const customer = await db
-      .select({ ownerId: customers.ownerId })
-      .from(customers)
-      .where(eq(customers.id, input.customerId))
-      .get();
-    if (customer && !canSee(await visibleUserIds(db, actor), customer.ownerId))
-      throw forbidden("this customer is outside your scope");
+    await assertCustomerOfRep(db, repId, input.customerId);
     const result = await services.plans.create({ ...input, repId }, apiActor(actor));
     if (!result.ok) throw fieldApiError(result.error);
     return c.json(planJson(result.value), 201);

@@ -1,12 +1,12 @@
 import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
-import { customers, visits } from "../../db/schema";
+import { visits } from "../../db/schema";
 import { lastDayOfMonth } from "../../domain/dates";
 import { dateRangeQuery, pageQuery } from "../../schemas/common";
 import { coVisitCreate, visitCreate } from "../../schemas/fieldwork";
 import type { VisitView } from "../../services/visits";
-import { type AppEnv, apiActor, canSee, resolveRepId, visibleUserIds } from "../auth";
+import { type AppEnv, apiActor, assertCustomerOfRep, canSee, resolveRepId, visibleUserIds } from "../auth";
 import type { ApiDeps } from "../deps";
 import { forbidden, notFound } from "../errors";
 import { inIds, instantFormatter, pageReader, toPage } from "../pagination";
@@ -101,13 +101,7 @@ export const visitRoutes = ({ database, services, config }: ApiDeps) => {
     const actor = c.get("actor");
     const input = await jsonBody(c, visitCreate);
     const repId = await resolveRepId(db, actor, input.repId);
-    const customer = await db
-      .select({ ownerId: customers.ownerId })
-      .from(customers)
-      .where(eq(customers.id, input.customerId))
-      .get();
-    if (customer && !canSee(await visibleUserIds(db, actor), customer.ownerId))
-      throw forbidden("this customer is outside your scope");
+    await assertCustomerOfRep(db, repId, input.customerId);
     const result = await services.visits.record(
       { ...input, repId },
       apiActor(actor),

@@ -382,6 +382,25 @@ describe("visits: who may record and see what", () => {
     expect(await visitCount()).toBe(before);
   });
 
+  it("refuses a manager logging a rep's visit at a teammate's customer, and writes nothing", async () => {
+    const before = await visitCount();
+    // Both reps are districtA's: the customer is in the manager's scope, not in repA1's book.
+    const res = await post(h.districtA.token, {
+      repId: h.repA1.id,
+      customerId: pharmacyA2.id,
+      date: "2026-06-03",
+      rating: 4,
+    });
+    expectError(res, 403, "forbidden");
+    expect(res.body.error.message).toContain("customerId");
+    expect(await visitCount()).toBe(before);
+  });
+
+  it("lets a manager log their own visit at a customer of their team", async () => {
+    const v = await visit(h.districtA.token, { customerId: pharmacyA2.id, date: "2026-06-04", rating: 5 });
+    expect(v).toMatchObject({ repId: h.districtA.id, customerId: pharmacyA2.id });
+  });
+
   it("refuses a rep reading another rep's visit", async () => {
     expectError(await server.request("GET", `/api/visits/${fx.v3.id}`, h.repA1.token), 403, "forbidden");
   });
