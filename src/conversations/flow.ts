@@ -35,6 +35,16 @@ export interface FlowContext {
   defer?: (statements: InStatement[]) => void;
 }
 
+/**
+ * Who a record is written by, for its audit row: the admin driving this user's chat through
+ * the API when there is one (the audit names who typed it, as for a record an admin posts
+ * for a rep), else the user. The record itself is still the user's (repId).
+ */
+export const writerOf = (ctx: FlowContext) =>
+  ctx.impersonatedBy
+    ? { id: ctx.impersonatedBy, role: "admin" as const, via: ctx.via }
+    : { id: ctx.user.id, role: ctx.user.role, via: ctx.via };
+
 export interface CustomerOption {
   id: string;
   name: string;

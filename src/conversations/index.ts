@@ -7,7 +7,7 @@ import { customersCommand } from "./commands/customers";
 import { bindCommand, skipCommand, skipCustomer } from "./commands/misc";
 import { planCommand } from "./commands/plan";
 import { type CommandResult, createEngine } from "./engine";
-import type { Flow, FlowContext } from "./flow";
+import { type Flow, type FlowContext, writerOf } from "./flow";
 import { expenseFlow } from "./flows/expense";
 import { customerLabel } from "./flows/pick";
 import { rejectFlow } from "./flows/reject";
@@ -52,7 +52,7 @@ const planVisit = async (ctx: FlowContext, customerId: string): Promise<CommandR
   while (!calendar.isWorkingDay(date)) date = addDays(date, 1);
   const r = await ctx.services.plans.create(
     { repId: ctx.user.id, customerId, date, slot: "am", status: "temporary", productIds: [] },
-    { id: ctx.user.id, role: ctx.user.role, via: ctx.via },
+    writerOf(ctx),
   );
   return {
     replies: [

@@ -61,7 +61,9 @@ export const chatRoutes = (deps: ApiDeps, engine: Engine) => {
     );
     // A repeated event is the first answer, its pending messages included; nothing new is taken.
     if (!fresh) return c.json({ pending: [], ...result });
-    const pending = (await takeConsoleMessages(deps.database, userId)).map((row) => ({
+    // An admin trying flows as someone does not take that user's messages: they stay theirs.
+    const taken = userId === actor.id ? await takeConsoleMessages(deps.database, userId) : [];
+    const pending = taken.map((row) => ({
       id: row.id,
       template: row.template,
       createdAt: row.createdAt,

@@ -1,5 +1,6 @@
 import { addDays, localDate } from "../../domain/dates";
 import type { CommandHandler } from "../engine";
+import { writerOf } from "../flow";
 import { matchCustomers } from "../understand/names";
 
 /** `bind <code>` from someone already known: the platform adapter links strangers before this. */
@@ -24,10 +25,6 @@ export const skipCustomer = async (
   date: string,
   name: string,
 ) => {
-  const r = await ctx.services.care.skip(customerId, date, ctx.user.id, {
-    id: ctx.user.id,
-    role: ctx.user.role,
-    via: ctx.via,
-  });
+  const r = await ctx.services.care.skip(customerId, date, ctx.user.id, writerOf(ctx));
   return { replies: [{ text: r.ok ? ctx.t("skip.ok", { name }) : ctx.t(r.error.messageKey, { name }) }] };
 };

@@ -2,7 +2,7 @@ import { localDate, monthOf } from "../../domain/dates";
 import { EXPENSE_CATEGORIES } from "../../domain/expenses/expense-rules";
 import { formatCny } from "../../domain/money";
 import { budgetUse } from "../../services/budgets";
-import { defineFlow, type FlowContext, type Step } from "../flow";
+import { defineFlow, type FlowContext, type Step, writerOf } from "../flow";
 import { parseAmount } from "../understand/amounts";
 import { takeAmount, takeCategory, takeInvoice, takeWhen } from "../understand/extract";
 import { dayChoices, readDate } from "./pick";
@@ -238,7 +238,7 @@ export const expenseFlow = defineFlow<ExpenseDraft>({
         attendees: s.attendees ?? [],
         receiptIds: s.receiptIds ?? [],
       },
-      actorOf(ctx),
+      writerOf(ctx),
     );
     if (!result.ok)
       return {

@@ -1,6 +1,6 @@
 import type { Reply } from "../../bot/platform";
 import { localDate } from "../../domain/dates";
-import { defineFlow, type FlowContext } from "../flow";
+import { defineFlow, type FlowContext, writerOf } from "../flow";
 import { takeWhen } from "../understand/extract";
 import { parseStockLines } from "../understand/quantities";
 import {
@@ -130,7 +130,7 @@ export const stockFlow = defineFlow<StockDraft>({
         date: s.date ?? localDate(ctx.now, ctx.timeZone),
         lines: s.lines ?? [],
       },
-      { id: ctx.user.id, role: ctx.user.role, via: ctx.via },
+      writerOf(ctx),
     );
     if (!result.ok)
       return {

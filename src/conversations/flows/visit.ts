@@ -1,6 +1,6 @@
 import { localDate } from "../../domain/dates";
 import { visitMethods, visitPurposes } from "../../domain/visits/visit-rules";
-import { defineFlow, type FlowContext, type Step } from "../flow";
+import { defineFlow, type FlowContext, type Step, writerOf } from "../flow";
 import {
   takeCustomer,
   takeFollowUp,
@@ -277,7 +277,7 @@ export const visitFlow = defineFlow<VisitDraft>({
           followUpOn: s.followUpOn ?? null,
           planId,
         },
-        { id: ctx.user.id, role: ctx.user.role, via: ctx.via === "api" ? "api" : ctx.via },
+        writerOf(ctx),
         ctx.timeZone,
         // Written with the session that moves on: one transaction for the confirm.
         { defer: ctx.defer },

@@ -240,13 +240,33 @@ describe("POST /api/chat: as whom", () => {
     const before = (await visitsOf(repEn.id)).length;
     const done = await chat(h.admin.token, { userId: repEn.id, text: "confirm" });
     expect(done.body.session.status).toBe("completed");
-    expect(await visitsOf(repEn.id)).toHaveLength(before + 1);
+    const mine = await visitsOf(repEn.id);
+    expect(mine).toHaveLength(before + 1);
+    // The audit names who typed it: the admin, for the rep's visit.
+    const latest = mine.sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1)).at(-1)!;
+    expect((await auditRowsOf(server, "visit", latest.id))[0]).toMatchObject({
+      actorId: h.admin.id,
+      via: "api",
+    });
     // The admin's own conversation is untouched.
     const own = await server.database.db
       .select()
       .from(chatSessions)
       .where(eq(chatSessions.userId, h.admin.id));
     expect(own).toEqual([]);
+  });
+
+  it("leaves the rep's waiting messages to the rep when an admin chats as them", async () => {
+    await chat(h.repB1.token, { text: "帮助" }); // whatever was waiting is seen
+    const job = await server.request("POST", "/api/jobs/daily-plan/run", h.admin.token, {
+      date: "2026-11-26",
+    });
+    expect(job.body.queued).toBeGreaterThan(0);
+    await server.composition.outbox.drain();
+    const asRep = await chat(h.admin.token, { userId: h.repB1.id, text: "帮助" });
+    expect(asRep.body.pending).toEqual([]);
+    const own = await chat(h.repB1.token, { text: "帮助" });
+    expect(own.body.pending.map((p: any) => p.template)).toContain("daily_plan");
   });
 
   it("answers 404 when an admin names a user who does not exist, and writes nothing", async () => {
