@@ -55,6 +55,13 @@ const auditAbout = (db: Db, id: string) =>
 const ownAuditIds = async (db: Db, id: string) =>
   new Set((await db.select({ id: auditLog.id }).from(auditLog).where(ownEntityIds(id))).map((r) => r.id));
 
+/** A co-visit's copy without the manager's score of the rep and who gave it. */
+const withoutScore = (v: AuditRow["before"]): AuditRow["before"] => {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return v;
+  const { score: _score, managerId: _managerId, ...rest } = v as Record<string, unknown>;
+  return rest as AuditRow["before"];
+};
+
 /**
  * The audit rows for an export: the customer's own records whole; a record about someone
  * else that merely names them (a doctor under an exported hospital) without that other
@@ -63,13 +70,15 @@ const ownAuditIds = async (db: Db, id: string) =>
 const exportAudit = async (db: Db, id: string) => {
   const own = await ownAuditIds(db, id);
   return (await auditAbout(db, id)).map((r) =>
-    own.has(r.id)
-      ? r
-      : {
-          ...r,
-          before: redactPersonal(r.before) as AuditRow["before"],
-          after: redactPersonal(r.after) as AuditRow["after"],
-        },
+    r.entityType === "co_visit"
+      ? { ...r, before: withoutScore(r.before), after: withoutScore(r.after) }
+      : own.has(r.id)
+        ? r
+        : {
+            ...r,
+            before: redactPersonal(r.before) as AuditRow["before"],
+            after: redactPersonal(r.after) as AuditRow["after"],
+          },
   );
 };
 
@@ -108,7 +117,10 @@ const exportVisits = async (db: Db, id: string) => {
   return rows.map((v) => ({
     ...v,
     productIds: products.filter((p) => p.visitId === v.id).map((p) => p.productId),
-    coVisits: coVisitRows.filter((r) => r.visitId === v.id),
+    // What the manager noted about the visit, not how they scored the rep (an employee record).
+    coVisits: coVisitRows
+      .filter((r) => r.visitId === v.id)
+      .map(({ id, visitId, report, createdAt }) => ({ id, visitId, report, createdAt })),
   }));
 };
 

@@ -175,9 +175,20 @@ describe("GET /api/customers/{id}/export", () => {
     expect(doc.visits.map((v: any) => [v.id, v.productIds, v.notes])).toEqual([
       [subjectVisit.id, [productId], `与${SUBJECT.name}聊了新方案，她的手机 ${SUBJECT.phone}`],
     ]);
-    expect(doc.visits[0].coVisits).toMatchObject([
-      { managerId: h.districtA.id, score: 4, report: `陪同拜访${SUBJECT.name}，代表介绍清楚` },
+    // The manager's note about the visit, not their score of the rep (an employee record).
+    expect(doc.visits[0].coVisits).toEqual([
+      {
+        id: expect.any(String),
+        visitId: subjectVisit.id,
+        report: `陪同拜访${SUBJECT.name}，代表介绍清楚`,
+        createdAt: expect.any(String),
+      },
     ]);
+    const coVisitCopies = doc.auditLog.filter((a: any) => a.entityType === "co_visit");
+    expect(coVisitCopies).toHaveLength(1);
+    expect(coVisitCopies[0].after).not.toHaveProperty("score");
+    expect(coVisitCopies[0].after).not.toHaveProperty("managerId");
+    expect(coVisitCopies[0].after.report).toContain("代表介绍清楚");
     expect(doc.visitPlans.map((p: any) => p.purpose)).toEqual([`给${SUBJECT.name}送资料`]);
     expect(doc.segments).toMatchObject([{ customerId: subject.id, productId, usage: 2, potential: 3 }]);
     expect(doc.purchases).toEqual({ asBuyer: [], asSeller: [] });
