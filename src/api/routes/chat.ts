@@ -60,9 +60,10 @@ export const chatRoutes = (deps: ApiDeps, engine: Engine) => {
       },
     );
     // A repeated event is the first answer, its pending messages included; nothing new is taken.
-    if (!fresh) return c.json({ pending: [], ...result });
-    // An admin trying flows as someone does not take that user's messages: they stay theirs.
-    const taken = userId === actor.id ? await takeConsoleMessages(deps.database, userId) : [];
+    // Byte for byte the first answer (same keys, same order): `pending` is stored with it when any.
+    if (!fresh) return c.json({ ...result, pending: (result as { pending?: unknown[] }).pending ?? [] });
+    // An admin trying flows as someone sees that user's messages but leaves them unread: theirs.
+    const taken = await takeConsoleMessages(deps.database, userId, userId === actor.id);
     const pending = taken.map((row) => ({
       id: row.id,
       template: row.template,

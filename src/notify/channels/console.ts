@@ -17,6 +17,8 @@ export const createConsoleChannel = (): Channel => ({
 export const takeConsoleMessages = async (
   database: Database,
   userId: string,
+  /** False to show them without marking them read (an admin looking at someone's chat). */
+  markRead = true,
 ): Promise<Pick<OutboxRow, "id" | "template" | "locale" | "data" | "createdAt">[]> => {
   return database.write(async (db) => {
     const rows = await db
@@ -39,7 +41,7 @@ export const takeConsoleMessages = async (
         ),
       )
       .orderBy(asc(outbox.sentAt), asc(outbox.id));
-    if (rows.length === 0) return rows;
+    if (rows.length === 0 || !markRead) return rows;
     const at = nowIso();
     await db.batch(
       rows.map((r) => db.update(outbox).set({ readAt: at }).where(eq(outbox.id, r.id))) as [never],
