@@ -3,7 +3,8 @@ import { auditInsert } from "../db/audit";
 import { runBatch } from "../db/client";
 import { newId, nowIso } from "../db/ids";
 import { jsonRows, readJsonRows } from "../db/json-rows";
-import { customers, products, visitPlans, visits } from "../db/schema";
+import { firstUnknownProduct } from "../db/repos/products";
+import { customers, visitPlans, visits } from "../db/schema";
 import { managerChain } from "../db/team";
 import { firstDayOfMonth, type IsoDate, lastDayOfMonth, monthOf } from "../domain/dates";
 import { buildDailyPlan, type DailyPlan, type PlanCustomer } from "../domain/plans/daily-plan";
@@ -51,14 +52,8 @@ export const createPlanService = (ctx: ServiceContext) => {
       .where(eq(customers.id, input.customerId))
       .get();
     if (!customer) return fail("not_found", "plan.customer_not_found", undefined, "customerId");
-    if (input.productIds.length) {
-      const found = await db
-        .select({ id: products.id })
-        .from(products)
-        .where(inArray(products.id, input.productIds));
-      if (found.length !== new Set(input.productIds).size)
-        return fail("validation", "visit.product_not_found", undefined, "productIds");
-    }
+    if ((await firstUnknownProduct(db, input.productIds)) >= 0)
+      return fail("validation", "visit.product_not_found", undefined, "productIds");
     if (input.coVisitManagerId && !(await managerChain(db, input.repId)).includes(input.coVisitManagerId))
       return fail("validation", "plan.co_visit_not_manager", undefined, "coVisitManagerId");
     const at = nowIso();

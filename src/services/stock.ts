@@ -3,8 +3,9 @@ import { alias } from "drizzle-orm/sqlite-core";
 import { auditInsert } from "../db/audit";
 import { runBatch, type Statement } from "../db/client";
 import { newId } from "../db/ids";
+import { firstUnknownProduct } from "../db/repos/products";
 import { closedMonths } from "../db/repos/purchases";
-import { adjustments, alerts, customers, products, purchases, stockLines, stockReports } from "../db/schema";
+import { adjustments, alerts, customers, purchases, stockLines, stockReports } from "../db/schema";
 import type { StockFinding } from "../db/schema/stock-reports";
 import { addDays, type IsoDate, localDate } from "../domain/dates";
 import { fail, ok, type Result } from "../domain/result";
@@ -169,13 +170,10 @@ export const createStockService = (ctx: ServiceContext) => {
     if (customer.kind !== "pharmacy" && customer.kind !== "distributor")
       return fail("validation", "stock.not_a_store", { kind: customer.kind }, "customerId");
     // An unknown product would fail the lines' foreign key inside the batch (a 500, not a 400).
-    const productIds = [...new Set(input.lines.map((l) => l.productId))];
-    const known = new Set(
-      (await db.select({ id: products.id }).from(products).where(inArray(products.id, productIds))).map(
-        (p) => p.id,
-      ),
+    const unknown = await firstUnknownProduct(
+      db,
+      input.lines.map((l) => l.productId),
     );
-    const unknown = input.lines.findIndex((l) => !known.has(l.productId));
     if (unknown >= 0) return fail("validation", "product.not_found", undefined, `lines.${unknown}.productId`);
     const month = input.date.slice(0, 7);
     const locked = (await closedMonths(db)).has(month);

@@ -4,7 +4,8 @@ import { auditInsert } from "../db/audit";
 import { bulkInsert } from "../db/bulk-insert";
 import { runBatch } from "../db/client";
 import { newId, nowIso } from "../db/ids";
-import { auditLog, coVisits, products, visitPlans, visitProducts, visits } from "../db/schema";
+import { firstUnknownProduct } from "../db/repos/products";
+import { auditLog, coVisits, visitPlans, visitProducts, visits } from "../db/schema";
 import { managerChain } from "../db/team";
 import { localDate } from "../domain/dates";
 import { fail, ok, type Result } from "../domain/result";
@@ -38,14 +39,8 @@ export const createVisitService = (ctx: ServiceContext) => {
     customerFound: boolean,
   ): Promise<Result<true>> => {
     if (!customerFound) return fail("not_found", "visit.customer_not_found", undefined, "customerId");
-    if (input.productIds.length) {
-      const found = await db
-        .select({ id: products.id })
-        .from(products)
-        .where(inArray(products.id, input.productIds));
-      if (found.length !== new Set(input.productIds).size)
-        return fail("validation", "visit.product_not_found", undefined, "productIds");
-    }
+    if ((await firstUnknownProduct(db, input.productIds)) >= 0)
+      return fail("validation", "visit.product_not_found", undefined, "productIds");
     if (input.planId) {
       const plan = await db.select().from(visitPlans).where(eq(visitPlans.id, input.planId)).get();
       if (!plan || plan.repId !== input.repId)
