@@ -1,8 +1,9 @@
-import { count, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { approvals, auditLog, expenses } from "../../../src/db/schema";
+import { approvals, expenses } from "../../../src/db/schema";
 import { startTestServer, type TestServer } from "../../helpers/app";
 import {
+  auditCount,
   auditRowsOf,
   buildHierarchy,
   expectError,
@@ -63,12 +64,7 @@ const read = async (id: string, token = h.admin.token) => {
 const rowOf = (id: string) => server.database.db.select().from(approvals).where(eq(approvals.id, id)).get();
 const expenseStatus = async (id: string) =>
   (await server.database.db.select().from(expenses).where(eq(expenses.id, id)).get())?.status;
-const approvalAudits = async () =>
-  (await server.database.db
-    .select({ n: count() })
-    .from(auditLog)
-    .where(eq(auditLog.entityType, "approval"))
-    .get())!.n;
+const approvalAudits = () => auditCount(server, "approval");
 
 beforeAll(async () => {
   server = await startTestServer({}, { now: () => NOW });

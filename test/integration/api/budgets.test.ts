@@ -1,13 +1,14 @@
-import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditLog, budgets } from "../../../src/db/schema";
+import { budgets } from "../../../src/db/schema";
 import { startTestServer, type TestServer } from "../../helpers/app";
 import {
+  auditCount,
   auditRowsOf,
   buildHierarchy,
   expectError,
   expectValidation,
   type Hierarchy,
+  rowCount,
   walkPages,
 } from "./fixtures";
 
@@ -46,13 +47,8 @@ const decide = async (approvalId: string, token: string, body: object) => {
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body;
 };
-const budgetCount = async () => (await server.database.db.select({ n: count() }).from(budgets).get())!.n;
-const budgetAuditCount = async () =>
-  (await server.database.db
-    .select({ n: count() })
-    .from(auditLog)
-    .where(eq(auditLog.entityType, "budget"))
-    .get())!.n;
+const budgetCount = () => rowCount(server, budgets);
+const budgetAuditCount = () => auditCount(server, "budget");
 const read = async (id: string, token = h.admin.token) => {
   const res = await server.request("GET", `/api/budgets/${id}`, token);
   expect(res.status, JSON.stringify(res.body)).toBe(200);

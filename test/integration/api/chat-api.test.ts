@@ -1,4 +1,4 @@
-import { count, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config";
 import { translate } from "../../../src/conversations/messages";
@@ -7,9 +7,11 @@ import { createUser, startTestServer, type TestServer } from "../../helpers/app"
 import {
   auditRowsOf,
   buildHierarchy,
+  created,
   expectError,
   expectValidation,
   type Hierarchy,
+  rowCount,
   SHANGHAI_INSTANT,
 } from "./fixtures";
 
@@ -23,11 +25,7 @@ let repEn: Awaited<ReturnType<typeof createUser>>;
 let wang: any; // 王建国, a doctor at 北京协和医院 (repA1's)
 let wangWei: any; // Wang Wei, a doctor at Union Hospital (repEn's)
 
-const customer = async (token: string, body: object) => {
-  const res = await server.request("POST", "/api/customers", token, body);
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body;
-};
+const customer = (token: string, body: object) => created(server, "/api/customers", token, body);
 
 beforeAll(async () => {
   server = await startTestServer({}, { now: () => NOW });
@@ -55,8 +53,8 @@ const chat = (token: string | undefined, body: Record<string, unknown>) =>
   server.request("POST", "/api/chat", token, { eventId: `api-${++n}`, ...body });
 const textOf = (body: any): string => body.replies.map((r: any) => r.text).join("\n");
 const visitsOf = (repId: string) => server.database.db.select().from(visits).where(eq(visits.repId, repId));
-const tableCount = async (table: typeof chatEvents | typeof chatSessions | typeof visits) =>
-  (await server.database.db.select({ n: count() }).from(table).get())!.n;
+const tableCount = (table: typeof chatEvents | typeof chatSessions | typeof visits) =>
+  rowCount(server, table);
 /** What a refused request must leave as it was. */
 const written = async () => ({
   events: await tableCount(chatEvents),

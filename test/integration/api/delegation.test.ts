@@ -1,13 +1,15 @@
-import { and, count, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { auditLog, delegations, users } from "../../../src/db/schema";
+import { delegations, users } from "../../../src/db/schema";
 import { createUser, startTestServer, type TestServer } from "../../helpers/app";
 import {
+  auditCount,
   auditRowsOf,
   buildHierarchy,
   expectError,
   expectValidation,
   type Hierarchy,
+  rowCount,
   SHANGHAI_INSTANT,
 } from "./fixtures";
 
@@ -41,14 +43,8 @@ const expense = async (token: string, over: Record<string, unknown> = {}) => {
 };
 const decide = (approvalId: string, token: string, body: object = { decision: "approve" }) =>
   server.request("POST", `/api/approvals/${approvalId}/decision`, token, body);
-const delegationRows = async () =>
-  (await server.database.db.select({ n: count() }).from(delegations).get())!.n;
-const delegationAudits = async () =>
-  (await server.database.db
-    .select({ n: count() })
-    .from(auditLog)
-    .where(eq(auditLog.entityType, "delegation"))
-    .get())!.n;
+const delegationRows = () => rowCount(server, delegations);
+const delegationAudits = () => auditCount(server, "delegation");
 const activeFrom = (fromUserId: string) =>
   server.database.db
     .select()

@@ -1,4 +1,5 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, count, eq } from "drizzle-orm";
+import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { expect } from "vitest";
 import { auditLog } from "../../../src/db/schema";
 import { createUser, type TestServer } from "../../helpers/app";
@@ -28,6 +29,25 @@ export const auditRowsOf = (server: TestServer, entityType: string, entityId: st
     .from(auditLog)
     .where(and(eq(auditLog.entityType, entityType), eq(auditLog.entityId, entityId)))
     .orderBy(asc(auditLog.at), asc(auditLog.id));
+
+/** POSTs a body that must be accepted (201) and returns what the API answered. */
+export const created = async (server: TestServer, path: string, token: string, body: unknown) => {
+  const res = await server.request("POST", path, token, body);
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body;
+};
+
+/** Rows in a table: what a refused request must leave as it was. */
+export const rowCount = async (server: TestServer, table: SQLiteTable) =>
+  (await server.database.db.select({ n: count() }).from(table).get())!.n;
+
+/** Audit rows of one entity type. */
+export const auditCount = async (server: TestServer, entityType: string) =>
+  (await server.database.db
+    .select({ n: count() })
+    .from(auditLog)
+    .where(eq(auditLog.entityType, entityType))
+    .get())!.n;
 
 /** Walks a list by `nextCursor` until null and returns every item seen, page by page. */
 export const walkPages = async (server: TestServer, path: string, token: string, limit: number) => {

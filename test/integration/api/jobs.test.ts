@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { jobMarks, jobRuns, outbox } from "../../../src/db/schema";
 import { jobNames } from "../../../src/scheduler/job";
 import { startTestServer, type TestServer } from "../../helpers/app";
-import { buildHierarchy, expectError, expectValidation, type Hierarchy } from "./fixtures";
+import { buildHierarchy, expectError, expectValidation, type Hierarchy, rowCount } from "./fixtures";
 
 /** The server's clock: Tuesday 2026-09-15 10:00 in Shanghai unless a test moves it. */
 const clock = { t: Date.parse("2026-09-15T02:00:00Z") };
@@ -38,8 +38,8 @@ const outboxRows = async (prefix = "") =>
     .from(outbox)
     .where(like(outbox.dedupeKey, `${prefix}%`))
     .get())!.n;
-const runRows = async () => (await server.database.db.select({ n: count() }).from(jobRuns).get())!.n;
-const markRows = async () => (await server.database.db.select({ n: count() }).from(jobMarks).get())!.n;
+const runRows = () => rowCount(server, jobRuns);
+const markRows = () => rowCount(server, jobMarks);
 /** What a refused request must leave as it was. */
 const written = async () => ({ runs: await runRows(), marks: await markRows(), outbox: await outboxRows() });
 

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { alerts } from "../../../src/db/schema";
 import { startTestServer, type TestServer } from "../../helpers/app";
-import { buildHierarchy, type Hierarchy, SHANGHAI_INSTANT } from "./fixtures";
+import { buildHierarchy, created, type Hierarchy, SHANGHAI_INSTANT } from "./fixtures";
 
 /** 01:30 on 3 March in Shanghai, still 2 March in UTC. */
 const CLOCK = new Date("2026-03-02T17:30:00.000Z");
@@ -16,26 +16,22 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const created = async (path: string, token: string, body: object) => {
-  const res = await server.request("POST", path, token, body);
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body;
-};
+const post = (path: string, token: string, body: object) => created(server, path, token, body);
 
 describe("a stock alert's date", () => {
   it("is the company's date of the report, as churn alerts and the alert filters use", async () => {
-    const distributor = await created("/api/customers", h.repB1.token, {
+    const distributor = await post("/api/customers", h.repB1.token, {
       kind: "distributor",
       name: "国药控股浙江有限公司",
     });
-    const xtn = await created("/api/products", h.admin.token, { name: "欣泰宁", code: "XTN" });
-    await created("/api/purchases", h.admin.token, {
+    const xtn = await post("/api/products", h.admin.token, { name: "欣泰宁", code: "XTN" });
+    await post("/api/purchases", h.admin.token, {
       buyerId: distributor.id,
       productId: xtn.id,
       date: "2026-03-01",
       quantity: 200,
     });
-    const report = await created("/api/stock-reports", h.repB1.token, {
+    const report = await post("/api/stock-reports", h.repB1.token, {
       customerId: distributor.id,
       date: "2026-03-03",
       lines: [{ productId: xtn.id, quantity: 20 }],

@@ -5,9 +5,11 @@ import { startTestServer, type TestServer } from "../../helpers/app";
 import {
   auditRowsOf,
   buildHierarchy,
+  created,
   expectError,
   expectValidation,
   type Hierarchy,
+  rowCount,
   walkPages,
 } from "./fixtures";
 
@@ -24,23 +26,15 @@ const r: Record<string, any> = {};
 
 const CONTRACT_FIELDS = ["id", "repId", "customerId", "date", "lines", "findings"];
 
-const customer = async (token: string, body: object) => {
-  const res = await server.request("POST", "/api/customers", token, body);
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body;
-};
-const report = async (token: string, body: object) => {
-  const res = await server.request("POST", "/api/stock-reports", token, body);
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body;
-};
+const customer = (token: string, body: object) => created(server, "/api/customers", token, body);
+const report = (token: string, body: object) => created(server, "/api/stock-reports", token, body);
 const purchase = async (body: object) => {
   const res = await server.request("POST", "/api/purchases", h.admin.token, body);
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body;
 };
-const reportCount = async () => (await server.database.db.select().from(stockReports)).length;
-const lineCount = async () => (await server.database.db.select().from(stockLines)).length;
+const reportCount = () => rowCount(server, stockReports);
+const lineCount = () => rowCount(server, stockLines);
 const listOf = async (query: string, token = h.admin.token) => {
   const res = await server.request("GET", `/api/stock-reports?limit=500&${query}`, token);
   expect(res.status, JSON.stringify(res.body)).toBe(200);

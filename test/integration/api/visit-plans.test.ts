@@ -1,13 +1,15 @@
-import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditLog, visitPlans } from "../../../src/db/schema";
+import { visitPlans } from "../../../src/db/schema";
 import { createUser, startTestServer, type TestServer } from "../../helpers/app";
 import {
+  auditCount,
   auditRowsOf,
   buildHierarchy,
+  created,
   expectError,
   expectValidation,
   type Hierarchy,
+  rowCount,
   walkPages,
 } from "./fixtures";
 
@@ -41,23 +43,10 @@ const CONTRACT_FIELDS = [
 const post = (token: string, body: unknown) => server.request("POST", "/api/visit-plans", token, body);
 const patch = (token: string, id: string, body: unknown) =>
   server.request("PATCH", `/api/visit-plans/${id}`, token, body);
-const plan = async (token: string, body: object) => {
-  const res = await post(token, body);
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body;
-};
-const customer = async (token: string, body: object) => {
-  const res = await server.request("POST", "/api/customers", token, body);
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body;
-};
-const planCount = async () => (await server.database.db.select({ n: count() }).from(visitPlans).get())!.n;
-const planAuditCount = async () =>
-  (await server.database.db
-    .select({ n: count() })
-    .from(auditLog)
-    .where(eq(auditLog.entityType, "visit_plan"))
-    .get())!.n;
+const plan = (token: string, body: object) => created(server, "/api/visit-plans", token, body);
+const customer = (token: string, body: object) => created(server, "/api/customers", token, body);
+const planCount = () => rowCount(server, visitPlans);
+const planAuditCount = () => auditCount(server, "visit_plan");
 
 beforeAll(async () => {
   server = await startTestServer({}, { now: () => NOW });

@@ -1,13 +1,16 @@
 import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditLog, coVisits, users, visits } from "../../../src/db/schema";
+import { coVisits, users, visits } from "../../../src/db/schema";
 import { createUser, startTestServer, type TestServer } from "../../helpers/app";
 import {
+  auditCount,
   auditRowsOf,
   buildHierarchy,
+  created,
   expectError,
   expectValidation,
   type Hierarchy,
+  rowCount,
   SHANGHAI_INSTANT,
   walkPages,
 } from "./fixtures";
@@ -43,23 +46,10 @@ const CONTRACT_FIELDS = [
 ];
 
 const post = (token: string, body: unknown) => server.request("POST", "/api/visits", token, body);
-const visit = async (token: string, body: object) => {
-  const res = await post(token, body);
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body;
-};
-const customer = async (token: string, body: object) => {
-  const res = await server.request("POST", "/api/customers", token, body);
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return res.body;
-};
-const visitCount = async () => (await server.database.db.select({ n: count() }).from(visits).get())!.n;
-const visitAuditCount = async () =>
-  (await server.database.db
-    .select({ n: count() })
-    .from(auditLog)
-    .where(eq(auditLog.entityType, "visit"))
-    .get())!.n;
+const visit = (token: string, body: object) => created(server, "/api/visits", token, body);
+const customer = (token: string, body: object) => created(server, "/api/customers", token, body);
+const visitCount = () => rowCount(server, visits);
+const visitAuditCount = () => auditCount(server, "visit");
 const FIXTURE_RANGE = "from=2026-03-01&to=2026-04-30";
 
 beforeAll(async () => {
