@@ -41,12 +41,23 @@ const englishMessage = (e: DomainError) => {
   return e.field ? `${e.field}: ${text}` : text;
 };
 
-export const fromDomainError = (e: DomainError, message?: string) =>
-  new ApiError(statusOf[e.code], e.code, message ?? englishMessage(e), {
+/**
+ * A domain error as the API's error. A validation failure names its field in `details` the
+ * way schema errors do (`[{field, message}]`); the others carry the catalog key and params.
+ */
+export const fromDomainError = (e: DomainError, message?: string) => {
+  if (e.code === "validation") {
+    const text = hasMessage(e.messageKey) ? translate("en", e.messageKey, e.params ?? {}) : e.messageKey;
+    return new ApiError(400, "validation", message ?? englishMessage(e), [
+      { field: e.field ?? "body", message: text },
+    ]);
+  }
+  return new ApiError(statusOf[e.code], e.code, message ?? englishMessage(e), {
     messageKey: e.messageKey,
     params: e.params,
     field: e.field,
   });
+};
 
 /** A zod error as a validation error that names each field and why. */
 export const fromZodError = (error: z.ZodError, where = "body") => {

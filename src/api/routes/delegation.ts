@@ -3,8 +3,8 @@ import { delegationInput } from "../../schemas/users";
 import type { ApprovalService } from "../../services/approvals";
 import { type AppEnv, apiActor } from "../auth";
 import type { ApiDeps } from "../deps";
+import { fromDomainError } from "../errors";
 import { jsonBody } from "../validate";
-import { fieldApiError } from "./field-errors";
 
 /** `POST /api/users/{id}/delegation` (mounted at /users): the user themself or an admin. */
 export const delegationRoutes = (_deps: ApiDeps, svc: { approvals: ApprovalService }) => {
@@ -19,7 +19,7 @@ export const delegationRoutes = (_deps: ApiDeps, svc: { approvals: ApprovalServi
       apiActor(c.get("actor")),
     );
     // Validation failures name the field in `details` as schema errors do: [{field, message}].
-    if (!result.ok) throw fieldApiError(result.error);
+    if (!result.ok) throw fromDomainError(result.error);
     const d = result.value;
     return c.json({ id: d.id, fromUserId: d.fromUserId, toUserId: d.toUserId, until: d.until }, 201);
   });

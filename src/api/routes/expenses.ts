@@ -10,11 +10,10 @@ import { today } from "../../services/context";
 import type { ExpenseService } from "../../services/expenses";
 import { type AppEnv, apiActor, canSee, visibleUserIds } from "../auth";
 import type { ApiDeps } from "../deps";
-import { forbidden, notFound } from "../errors";
+import { forbidden, fromDomainError, notFound } from "../errors";
 import { pageWhere, toPage } from "../pagination";
 import { jsonBody, queryOf } from "../validate";
 import { expenseJson } from "./expense-json";
-import { fieldApiError } from "./field-errors";
 
 const listQuery = pageQuery.merge(dateRangeQuery).extend({
   repId: z.string().optional(),
@@ -81,13 +80,13 @@ export const expenseRoutes = ({ database, config, services }: ApiDeps, svc: { ex
     if (repId !== actor.id && actor.role !== "admin")
       throw forbidden("an expense is requested with the rep's own token (an admin may name repId)");
     const result = await svc.expenses.create({ ...input, repId }, apiActor(actor));
-    if (!result.ok) throw fieldApiError(result.error);
+    if (!result.ok) throw fromDomainError(result.error);
     return c.json(expenseJson(result.value, tz), 201);
   });
 
   app.post("/:id/cancel", async (c) => {
     const result = await svc.expenses.cancel(c.req.param("id"), apiActor(c.get("actor")));
-    if (!result.ok) throw fieldApiError(result.error);
+    if (!result.ok) throw fromDomainError(result.error);
     return c.json(expenseJson(result.value, tz));
   });
 

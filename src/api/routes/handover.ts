@@ -9,9 +9,8 @@ import { month } from "../../schemas/common";
 import { handoverInput } from "../../schemas/fieldwork";
 import { type AppEnv, apiActor, canSee, requireRole, visibleUserIds, writableUserIds } from "../auth";
 import type { ApiDeps } from "../deps";
-import { ApiError, badRequest, forbidden, notFound } from "../errors";
+import { ApiError, badRequest, forbidden, fromDomainError, notFound } from "../errors";
 import { jsonBody } from "../validate";
-import { fieldApiError } from "./field-errors";
 
 /** `POST /api/customers/{id}/handover` — mounted beside the customer routes. */
 export const handoverRoutes = ({ database, services }: ApiDeps) => {
@@ -32,7 +31,7 @@ export const handoverRoutes = ({ database, services }: ApiDeps) => {
     if (!canSee(await visibleUserIds(db, actor), input.toUserId))
       throw forbidden("toUserId: outside your team");
     const result = await services.ownership.handover(c.req.param("id"), input, apiActor(actor));
-    if (!result.ok) throw fieldApiError(result.error);
+    if (!result.ok) throw fromDomainError(result.error);
     return c.json(result.value);
   });
   return app;

@@ -9,8 +9,8 @@ import { reportUserIds } from "../../services/reports/scope";
 import { createSfeReportService } from "../../services/reports/sfe";
 import { type AppEnv, apiActor } from "../auth";
 import type { ApiDeps } from "../deps";
+import { fromDomainError } from "../errors";
 import { queryOf } from "../validate";
-import { fieldApiError } from "./field-errors";
 
 const csvResponse = (c: Context<AppEnv>, body: string, filename: string) =>
   c.body(body, 200, {
@@ -32,7 +32,7 @@ export const reportRoutes = (deps: ApiDeps) => {
   const scopeOf = async (c: Context<AppEnv>) => {
     const q = queryOf(c, fieldReportQuery);
     const ids = await reportUserIds(ctx.database.db, apiActor(c.get("actor")), q);
-    if (!ids.ok) throw fieldApiError(ids.error);
+    if (!ids.ok) throw fromDomainError(ids.error);
     return { q, userIds: ids.value, month: q.month ?? localDate(ctx.now(), ctx.timeZone).slice(0, 7) };
   };
 

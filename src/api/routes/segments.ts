@@ -7,9 +7,8 @@ import { createCoverageService } from "../../services/coverage";
 import { createSegmentService } from "../../services/segments";
 import { type AppEnv, apiActor, canSee, requireRole, writableUserIds } from "../auth";
 import type { ApiDeps } from "../deps";
-import { forbidden, notFound } from "../errors";
+import { forbidden, fromDomainError, notFound } from "../errors";
 import { jsonBody } from "../validate";
-import { fieldApiError } from "./field-errors";
 
 /**
  * Doctor segments and account coverage, mounted at `/api/customers` beside the customer
@@ -41,7 +40,7 @@ export const segmentRoutes = (deps: ApiDeps) => {
     await checkWritable(c, id);
     const input = await jsonBody(c, segmentPut);
     const result = await segmentService.put(id, productId, input, apiActor(c.get("actor")));
-    if (!result.ok) throw fieldApiError(result.error);
+    if (!result.ok) throw fromDomainError(result.error);
     return c.json(result.value);
   });
 
@@ -50,7 +49,7 @@ export const segmentRoutes = (deps: ApiDeps) => {
     await checkWritable(c, id);
     const input = await jsonBody(c, coveragePut);
     const result = await coverageService.put(id, productId, input, apiActor(c.get("actor")));
-    if (!result.ok) throw fieldApiError(result.error);
+    if (!result.ok) throw fromDomainError(result.error);
     const v = result.value;
     return c.json({ ...v, updatedAt: formatInstant(new Date(v.updatedAt), ctx.timeZone) });
   });

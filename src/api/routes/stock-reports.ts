@@ -7,10 +7,9 @@ import { dateRangeQuery, idRef, pageQuery } from "../../schemas/common";
 import { stockReportCreate } from "../../schemas/fieldwork";
 import { type AppEnv, apiActor, assertCustomerOfRep, canSee, resolveRepId, visibleUserIds } from "../auth";
 import type { ApiDeps } from "../deps";
-import { forbidden, notFound } from "../errors";
+import { forbidden, fromDomainError, notFound } from "../errors";
 import { pageWhere, toPage } from "../pagination";
 import { jsonBody, queryOf } from "../validate";
-import { fieldApiError } from "./field-errors";
 
 const listQuery = pageQuery.merge(dateRangeQuery).extend({
   repId: z.string().optional(),
@@ -68,7 +67,7 @@ export const stockReportRoutes = ({ database, services }: ApiDeps) => {
     const repId = await resolveRepId(db, actor, input.repId);
     await assertCustomerOfRep(db, repId, input.customerId);
     const result = await services.stock.record({ ...input, repId }, apiActor(actor));
-    if (!result.ok) throw fieldApiError(result.error);
+    if (!result.ok) throw fromDomainError(result.error);
     return c.json(result.value, 201);
   });
 

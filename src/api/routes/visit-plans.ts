@@ -16,10 +16,9 @@ import {
   writableUserIds,
 } from "../auth";
 import type { ApiDeps } from "../deps";
-import { forbidden, notFound } from "../errors";
+import { forbidden, fromDomainError, notFound } from "../errors";
 import { pageWhere, toPage } from "../pagination";
 import { jsonBody, queryOf } from "../validate";
-import { fieldApiError } from "./field-errors";
 
 const listQuery = pageQuery.merge(dateRangeQuery).extend({
   repId: z.string().optional(),
@@ -96,7 +95,7 @@ export const visitPlanRoutes = ({ database, services }: ApiDeps) => {
     const repId = await resolveRepId(db, actor, input.repId);
     await assertCustomerOfRep(db, repId, input.customerId);
     const result = await services.plans.create({ ...input, repId }, apiActor(actor));
-    if (!result.ok) throw fieldApiError(result.error);
+    if (!result.ok) throw fromDomainError(result.error);
     return c.json(planJson(result.value), 201);
   });
 
@@ -106,7 +105,7 @@ export const visitPlanRoutes = ({ database, services }: ApiDeps) => {
     if (!canSee(await writableUserIds(db, actor), before.repId)) throw forbidden("read-only for your role");
     const patch = await jsonBody(c, planPatch);
     const result = await services.plans.update(before, patch, apiActor(actor));
-    if (!result.ok) throw fieldApiError(result.error);
+    if (!result.ok) throw fromDomainError(result.error);
     return c.json(planJson(result.value));
   });
 

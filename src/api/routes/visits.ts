@@ -8,10 +8,9 @@ import { coVisitCreate, visitCreate } from "../../schemas/fieldwork";
 import type { VisitView } from "../../services/visits";
 import { type AppEnv, apiActor, assertCustomerOfRep, canSee, resolveRepId, visibleUserIds } from "../auth";
 import type { ApiDeps } from "../deps";
-import { forbidden, notFound } from "../errors";
+import { forbidden, fromDomainError, notFound } from "../errors";
 import { inIds, instantFormatter, pageReader, toPage } from "../pagination";
 import { jsonBody, queryOf } from "../validate";
-import { fieldApiError } from "./field-errors";
 
 const listQuery = pageQuery.merge(dateRangeQuery).extend({
   repId: z.string().optional(),
@@ -107,14 +106,14 @@ export const visitRoutes = ({ database, services, config }: ApiDeps) => {
       apiActor(actor),
       actor.timezone ?? config.timeZone,
     );
-    if (!result.ok) throw fieldApiError(result.error);
+    if (!result.ok) throw fromDomainError(result.error);
     return c.json(json(result.value), 201);
   });
 
   app.post("/:id/co-visit", async (c) => {
     const input = await jsonBody(c, coVisitCreate);
     const result = await services.visits.coVisit(c.req.param("id"), input, apiActor(c.get("actor")));
-    if (!result.ok) throw fieldApiError(result.error);
+    if (!result.ok) throw fromDomainError(result.error);
     return c.json({ ...result.value, createdAt: instant(result.value.createdAt) }, 201);
   });
 
