@@ -1,11 +1,18 @@
 import { Column, type GetColumnData, type SQL, type Subquery, sql } from "drizzle-orm";
 import type { Db } from "./client";
 
-type Field = Column | SQL.Aliased;
+/** A column, an aliased expression, or a plain expression (e.g. a correlated subquery). */
+type Field = Column | SQL.Aliased | SQL;
 type Fields = Record<string, Field>;
 
 export type JsonRow<F extends Fields> = {
-  [K in keyof F]: F[K] extends Column ? GetColumnData<F[K]> : F[K] extends SQL.Aliased<infer T> ? T : never;
+  [K in keyof F]: F[K] extends Column
+    ? GetColumnData<F[K]>
+    : F[K] extends SQL.Aliased<infer T>
+      ? T
+      : F[K] extends SQL<infer T>
+        ? T
+        : never;
 };
 
 /**

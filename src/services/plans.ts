@@ -1,4 +1,4 @@
-import { and, count, eq, inArray, isNotNull, isNull, lte, max, ne, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, ne, sql } from "drizzle-orm";
 import { auditInsert } from "../db/audit";
 import { runBatch } from "../db/client";
 import { newId, nowIso } from "../db/ids";
@@ -39,7 +39,27 @@ const planCustomerFields = {
   monthlySalesCny: customers.monthlySalesCny,
   ourMonthlySalesCny: customers.ourMonthlySalesCny,
 };
-const followUpFields = { customerId: visits.customerId, dueOn: visits.followUpOn };
+
+/**
+ * Beside each customer's columns, what the planner reads of its visits and parent on `date`:
+ * correlated subqueries that each read one customer's range of an index (the logged visits'
+ * and the open follow-ups' partial indexes), so a page of reps costs what its books hold —
+ * not a join over every visit of the books, nor a second and third query keyed by thousands
+ * of customer ids. `'logged'` is a literal so SQLite can use the partial index.
+ */
+const visitFieldsOn = (date: IsoDate) => {
+  const month = monthOf(date);
+  return {
+    visitsThisMonth: sql<number>`(select count(*) from ${visits} v where v.customer_id = ${customers.id}
+      and v.status = 'logged' and v.date between ${firstDayOfMonth(month)} and ${lastDayOfMonth(month)})`,
+    lastVisitOn: sql<IsoDate | null>`(select max(v.date) from ${visits} v where v.customer_id = ${customers.id}
+      and v.status = 'logged' and v.date <= ${lastDayOfMonth(month)})`,
+    parentArea: sql<string | null>`(select p.area from ${customers} p where p.id = ${customers.parentId})`,
+    followUpsDue: sql<IsoDate[]>`json((select json_group_array(v.follow_up_on) from ${visits} v
+      where v.customer_id = ${customers.id} and v.follow_up_on is not null
+        and v.follow_up_done_at is null and v.follow_up_on <= ${date}))`,
+  };
+};
 
 /** Visit plans (拜访计划) and the computed daily plan (DOMAIN.md §3). */
 export const createPlanService = (ctx: ServiceContext) => {
@@ -134,51 +154,16 @@ export const createPlanService = (ctx: ServiceContext) => {
     return changed ? ok(after) : fail("conflict", "plan.changed_meanwhile");
   };
 
-  /** The reps' customers as a subquery, so visit reads do not carry thousands of parameters. */
-  const customersOf = (repIds: string[]) =>
-    db
-      .select({ id: customers.id })
-      .from(customers)
-      .where(and(inArray(customers.ownerId, repIds), ne(customers.kind, "department")));
-
-  /** Per customer: logged visits this month and the last one up to the month's end. */
-  const visitStats = async (repIds: string[], month: string) => {
-    const perCustomer = db
-      .select({
-        customerId: visits.customerId,
-        thisMonth: count(sql`case when ${visits.date} >= ${firstDayOfMonth(month)} then 1 end`).as(
-          "this_month",
-        ),
-        last: max(visits.date).as("last"),
-      })
-      .from(visits)
-      .where(
-        and(
-          inArray(visits.customerId, customersOf(repIds)),
-          lte(visits.date, lastDayOfMonth(month)),
-          // A literal, so SQLite can use the partial index of logged visits (not with a parameter).
-          sql`${visits.status} = 'logged'`,
-        ),
-      )
-      .groupBy(visits.customerId)
-      .as("per_customer");
-    const fields = {
-      customerId: perCustomer.customerId,
-      thisMonth: perCustomer.thisMonth,
-      last: perCustomer.last,
-    };
-    return readJsonRows(fields, db.select({ rows: jsonRows(fields) }).from(perCustomer));
-  };
-
   /**
-   * Inputs of the pure planner for several reps and one date: one query per table for the
-   * whole group (the job asks for a page of reps at once), only the columns the plan reads.
+   * Inputs of the pure planner for several reps and one date: one query for the whole group
+   * (the job asks for a page of reps at once), only the columns the plan reads.
    */
   const planInputs = async (repIds: string[], date: IsoDate) => {
+    const fields = { ...planCustomerFields, ...visitFieldsOn(date) };
     const mine = await readJsonRows(
-      planCustomerFields,
+      fields,
       db
-        .select({ rows: jsonRows(planCustomerFields) })
+        .select({ rows: jsonRows(fields) })
         .from(customers)
         .where(
           and(
@@ -189,25 +174,8 @@ export const createPlanService = (ctx: ServiceContext) => {
           ),
         ),
     );
-    const month = monthOf(date);
-    const parents = [...new Set(mine.map((c) => c.parentId).filter((p): p is string => !!p))];
-    const [targets, stats, followUps, booked, parentRows] = await Promise.all([
+    const [targets, booked] = await Promise.all([
       loadTargets(db, ctx.settings, mine),
-      visitStats(repIds, month),
-      readJsonRows(
-        followUpFields,
-        db
-          .select({ rows: jsonRows(followUpFields) })
-          .from(visits)
-          .where(
-            and(
-              inArray(visits.customerId, customersOf(repIds)),
-              isNotNull(visits.followUpOn),
-              isNull(visits.followUpDoneAt),
-              lte(visits.followUpOn, date),
-            ),
-          ),
-      ),
       db
         .select()
         .from(visitPlans)
@@ -218,16 +186,7 @@ export const createPlanService = (ctx: ServiceContext) => {
             inArray(visitPlans.status, ["temporary", "normal"]),
           ),
         ),
-      parents.length
-        ? db
-            .select({ id: customers.id, area: customers.area })
-            .from(customers)
-            .where(inArray(customers.id, parents))
-        : [],
     ]);
-    const parentArea = new Map(parentRows.map((p) => [p.id, p.area]));
-    const statBy = new Map(stats.map((s) => [s.customerId, s]));
-    const ownerOf = new Map(mine.map((c) => [c.id, c.ownerId]));
     const byRep = new Map(
       repIds.map((id) => [
         id,
@@ -238,21 +197,21 @@ export const createPlanService = (ctx: ServiceContext) => {
         },
       ]),
     );
-    for (const c of mine)
-      byRep.get(c.ownerId!)?.planCustomers.push({
+    for (const c of mine) {
+      const rep = byRep.get(c.ownerId!);
+      if (!rep) continue;
+      rep.planCustomers.push({
         id: c.id,
         name: c.name,
-        area: c.area ?? (c.parentId ? parentArea.get(c.parentId) : null) ?? "",
+        area: c.area ?? c.parentArea ?? "",
         className: targets.get(c.id)?.className ?? null,
         targetPerMonth: targets.get(c.id)?.targetPerMonth ?? 0,
-        visitsThisMonth: statBy.get(c.id)?.thisMonth ?? 0,
-        lastVisitOn: statBy.get(c.id)?.last ?? null,
+        visitsThisMonth: c.visitsThisMonth,
+        lastVisitOn: c.lastVisitOn,
         bestSlot: c.bestVisitSlot,
       });
-    // Follow-ups of customers no longer active or erased are left out, as before.
-    for (const f of followUps) {
-      const owner = ownerOf.get(f.customerId);
-      if (owner) byRep.get(owner)?.followUps.push({ customerId: f.customerId, dueOn: f.dueOn! });
+      // Follow-ups of customers no longer active or erased are left out with the customer.
+      for (const dueOn of c.followUpsDue) rep.followUps.push({ customerId: c.id, dueOn });
     }
     for (const p of booked) byRep.get(p.repId)?.booked.push(p);
     return byRep;
