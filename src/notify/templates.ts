@@ -26,7 +26,7 @@ const approvalRequest: Render = (d, t) => {
           ? t("common.none")
           : `¥${money(d.remainingCny)}`,
       warnings,
-    }),
+    }).concat(d.onBehalfOfName ? `\n${t("notify.approval_for", { name: str(d.onBehalfOfName) })}` : ""),
     choices: id
       ? [
           { id: `approval:approve:${id}`, label: t("notify.approve") },

@@ -14,25 +14,43 @@ export interface RequestNotice {
   expense: ExpenseRow;
   requesterName: string;
   remainingCny: number | null;
+  /** Active delegates of the approver, told too: an approver away is who names one. */
+  delegates?: UserRow[];
 }
 
-export const approvalRequestStatement = (
+/** The request to the approver, and to each delegate standing in for them (naming whom). */
+export const approvalRequestStatements = (
   db: Db,
   ctx: Pick<ServiceContext, "chatPlatforms">,
   n: RequestNotice,
   date: string,
   now: Date,
+): Statement[] => [
+  requestTo(db, ctx, n, n.approver, null, date, now),
+  ...(n.delegates ?? [])
+    .filter((d) => d.id !== n.approver.id && d.id !== n.expense.repId)
+    .map((d) => requestTo(db, ctx, n, d, n.approver.name, date, now)),
+];
+
+const requestTo = (
+  db: Db,
+  ctx: Pick<ServiceContext, "chatPlatforms">,
+  n: RequestNotice,
+  to: UserRow,
+  onBehalfOfName: string | null,
+  date: string,
+  now: Date,
 ): Statement => {
-  const channel = userChannel(n.approver, ctx.chatPlatforms);
+  const channel = userChannel(to, ctx.chatPlatforms);
   const e = n.expense;
   return enqueueStatement(
     db,
     {
       channel,
       recipientType: "user",
-      recipientId: n.approver.id,
+      recipientId: to.id,
       template: "approval_request",
-      locale: n.approver.locale,
+      locale: to.locale,
       data: {
         approvalId: n.approval.id,
         level: n.approval.level,
@@ -48,8 +66,9 @@ export const approvalRequestStatement = (
         warnings: e.warnings,
         invoiceNo: e.invoiceNo,
         attendeesCount: e.attendees.length,
+        ...(onBehalfOfName ? { onBehalfOfName } : {}),
       },
-      dedupeKey: `approval:${n.approval.id}:${date}:${channel}:${n.approver.id}`,
+      dedupeKey: `approval:${n.approval.id}:${date}:${channel}:${to.id}`,
     },
     now,
   );

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNull } from "drizzle-orm";
 import type { Db } from "../db/client";
 import { approvals, delegations, type expenses, users } from "../db/schema";
-import type { ApprovalLevel, Delegation } from "../domain/approvals/decision";
+import { type ApprovalLevel, type Delegation, delegatesOn } from "../domain/approvals/decision";
 import { formatInstant } from "../domain/dates";
 
 /** Reads shared by the expense and approval services (no rules here, only rows). */
@@ -43,6 +43,16 @@ export const delegatorsOf = async (db: Db, toUserId: string, today: string): Pro
     .from(delegations)
     .where(and(eq(delegations.toUserId, toUserId), isNull(delegations.revokedAt)));
   return [...new Set(rows.filter((r) => today <= r.until).map((r) => r.from))];
+};
+
+/** The active users standing in for this approver today: an approval request goes to them too. */
+export const delegateUsersOf = async (db: Db, approverId: string, today: string): Promise<UserRow[]> => {
+  const ids = delegatesOn(await delegationsFrom(db, [approverId]), approverId, today);
+  const people = await usersByIds(db, ids);
+  return ids.flatMap((id) => {
+    const u = people.get(id);
+    return u?.active ? [u] : [];
+  });
 };
 
 export const usersByIds = async (db: Db, ids: readonly (string | null)[]): Promise<Map<string, UserRow>> => {

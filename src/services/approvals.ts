@@ -12,11 +12,12 @@ import {
 import { monthOf } from "../domain/dates";
 import { fromFen, toFen } from "../domain/money";
 import { fail, ok, type Result } from "../domain/result";
-import { approvalRequestStatement, approvalResultStatement } from "./approval-notices";
+import { approvalRequestStatements, approvalResultStatement } from "./approval-notices";
 import {
   type ApprovalRow,
   chainOf,
   decidedParams,
+  delegateUsersOf,
   delegationsFrom,
   delegatorsOf,
   type ExpenseRow,
@@ -55,6 +56,8 @@ interface Prepared {
   at: string;
   people: Map<string, UserRow>;
   remainingCny: number | null;
+  /** Who stands in for the next approver today (told of the request too). */
+  nextDelegates: UserRow[];
 }
 
 /**
@@ -103,8 +106,9 @@ export const createApprovalService = (ctx: ServiceContext) => {
     const outcome = applyDecision(toLevels(chain), approval.level, { ...input, reason, by: actor.id, at });
     const people = await usersByIds(db, [expense.repId, actor.id, outcome.next?.approverId ?? null]);
     const remainingCny = outcome.next ? await remainingFor(expense) : null;
+    const nextDelegates = outcome.next ? await delegateUsersOf(db, outcome.next.approverId, today(ctx)) : [];
     const onBehalfOf = can.value.onBehalfOf;
-    return ok({ approval, expense, chain, outcome, onBehalfOf, at, people, remainingCny });
+    return ok({ approval, expense, chain, outcome, onBehalfOf, at, people, remainingCny, nextDelegates });
   };
 
   /** The other levels' changes, each conditional on the state the decision saw. */
@@ -133,9 +137,8 @@ export const createApprovalService = (ctx: ServiceContext) => {
     const expense = { ...p.expense, status: p.outcome.expenseStatus };
     if (nextRow && approver && requester) {
       const n = { approval: nextRow, approver, expense, requesterName: requester.name };
-      out.push(
-        approvalRequestStatement(tx, ctx, { ...n, remainingCny: p.remainingCny }, today(ctx), ctx.now()),
-      );
+      const notice = { ...n, remainingCny: p.remainingCny, delegates: p.nextDelegates };
+      out.push(...approvalRequestStatements(tx, ctx, notice, today(ctx), ctx.now()));
     }
     const status = p.outcome.expenseStatus;
     if (requester && (status === "approved" || status === "rejected")) {
@@ -255,18 +258,23 @@ export const createApprovalService = (ctx: ServiceContext) => {
       .where(and(eq(approvals.status, "pending"), inArray(approvals.approverId, approverIds)))
       .orderBy(asc(approvals.id));
     const mine = rows.filter((r) => r.expense.repId !== userId);
-    const names = await usersByIds(
-      db,
-      mine.map((r) => r.expense.repId),
-    );
-    return mine.map((r) => ({
-      ...r,
-      requesterName: names.get(r.expense.repId)?.name ?? r.expense.repId,
-      onBehalfOf: r.approval.approverId === userId ? null : r.approval.approverId,
-    }));
+    const names = await usersByIds(db, [...mine.map((r) => r.expense.repId), ...approverIds]);
+    return mine.map((r) => {
+      const onBehalfOf = r.approval.approverId === userId ? null : r.approval.approverId;
+      return {
+        ...r,
+        requesterName: names.get(r.expense.repId)?.name ?? r.expense.repId,
+        onBehalfOf,
+        /** The absent approver's name, as the list shows it. */
+        onBehalfOfName: onBehalfOf ? (names.get(onBehalfOf)?.name ?? onBehalfOf) : null,
+      };
+    });
   };
 
-  return { decide, decideByRef, pendingFor, ...createDelegationService(ctx) };
+  /** The pending level `驳回 E42` would decide, or why there is none (asked before the reason). */
+  const findByRef = (ref: string, userId: string) => explainByRef(db, ctx, ref, userId);
+
+  return { decide, decideByRef, findByRef, pendingFor, ...createDelegationService(ctx) };
 };
 
 export type ApprovalService = ReturnType<typeof createApprovalService>;

@@ -14,8 +14,14 @@ import {
 } from "../domain/expenses/expense-rules";
 import { fail, ok, type Result } from "../domain/result";
 import type { ExpenseCreate } from "../schemas/expenses";
-import { approvalRequestStatement } from "./approval-notices";
-import { type ApprovalRow, chainOf, type ExpenseRow, type UserRow } from "./approval-queries";
+import { approvalRequestStatements } from "./approval-notices";
+import {
+  type ApprovalRow,
+  chainOf,
+  delegateUsersOf,
+  type ExpenseRow,
+  type UserRow,
+} from "./approval-queries";
 import { type Actor, type ServiceContext, today } from "./context";
 import { contextFor, type ExpensePolicy, nextSeq } from "./expense-queries";
 import { runInOrder, writeTransaction } from "./write-tx";
@@ -125,7 +131,8 @@ export const createExpenseService = (ctx: ServiceContext) => {
     const approver = people.find((u) => u.id === rows[0].approverId);
     const requester = people.find((u) => u.id === input.repId);
     if (!approver || !requester) return fail("unavailable", "approval.no_approver");
-    const notice = { approval: rows[0], approver, expense, requesterName: requester.name };
+    const delegates = await delegateUsersOf(db, approver.id, today(ctx));
+    const notice = { approval: rows[0], approver, expense, requesterName: requester.name, delegates };
     await runBatch(db, [
       db.insert(expenses).values(expense),
       db.insert(approvals).values(rows),
@@ -137,7 +144,7 @@ export const createExpenseService = (ctx: ServiceContext) => {
         entityId: expense.id,
         after: { ...expense, approvers: chain.value },
       }),
-      approvalRequestStatement(
+      ...approvalRequestStatements(
         db,
         ctx,
         { ...notice, remainingCny: check.value.remainingCny },

@@ -40,13 +40,15 @@ export const approvalsListCommand: CommandHandler = async (_cmd, ctx) => {
       category: ctx.t(`category.${p.expense.category}`),
       amount: p.expense.amountCny.toFixed(2),
       date: p.expense.date,
-      delegated: p.onBehalfOf ? ctx.t("approvals.delegated", { name: p.onBehalfOf }) : "",
+      delegated: p.onBehalfOfName ? ctx.t("approvals.delegated", { name: p.onBehalfOfName }) : "",
     }),
   );
+  // WeCom shows no buttons: say how to decide by reply, as the approval requests do.
+  const hint = ctx.via === "wecom" ? [ctx.t("approvals.reply_hint", { ref: shown[0].expense.ref })] : [];
   return {
     replies: [
       {
-        text: [ctx.t("approvals.title", { count: pending.length }), ...lines].join("\n"),
+        text: [ctx.t("approvals.title", { count: pending.length }), ...lines, ...hint].join("\n"),
         choices: shown.flatMap((p) => [
           {
             id: `approval:approve:${p.approval.id}`,
@@ -68,8 +70,12 @@ export const decideByTextCommand: CommandHandler = async (cmd, ctx) => {
   if (refused) return refused;
   const ref = cmd.ref ?? "";
   const decision = cmd.intent === "approve" ? "approve" : "reject";
-  if (decision === "reject" && !cmd.reason?.trim())
-    return { replies: [{ text: ctx.t("approval.reason_required") }] };
+  if (decision === "reject" && !cmd.reason?.trim()) {
+    // As a tapped Reject does: the next line is the reason (the request checked first).
+    const found = await ctx.services.approvals.findByRef(ref, ctx.user.id);
+    if (!found.ok) return { replies: outcome(ctx, found, decision, ref) };
+    return { start: "reject", data: { approvalId: found.value.id, ref: found.value.subjectRef } };
+  }
   const r = await ctx.services.approvals.decideByRef(
     ref,
     ctx.user.id,

@@ -51,12 +51,16 @@ export const expenseMessages = {
     "{ref} {requester} {category} ¥{amount} ({date}){delegated}",
   ],
   "approvals.delegated": ["（代 {name}）", " (for {name})"],
+  "approvals.reply_hint": [
+    "回复「同意 {ref}」或「驳回 {ref} 理由」（换成要处理的编号）。",
+    "Reply “approve {ref}” or “reject {ref} <reason>” (with the number you decide).",
+  ],
   "approvals.approved": ["✅ 已同意 {ref}。", "✅ Approved {ref}."],
   "approvals.rejected": ["❌ 已驳回 {ref}：{reason}", "❌ Rejected {ref}: {reason}"],
   "approvals.approve_button": ["同意 {ref}", "Approve {ref}"],
   "approvals.reject_button": ["驳回 {ref}", "Reject {ref}"],
   "approvals.reason": ["驳回理由", "Reason"],
-  "approvals.ask_reason": ["请输入驳回 {ref} 的理由：", "Why do you reject {ref}?"],
+  "approvals.ask_reason": ["请输入驳回 {ref} 的理由：", "Type the reason for rejecting {ref}:"],
   "reject.confirm_title": ["确认驳回：", "Confirm the rejection:"],
   "flow.reject": ["驳回", "rejection"],
 } as const satisfies Messages;

@@ -5,6 +5,7 @@ export const notifyMessages = {
     "🧾 {requester} 提交了{kind} {ref}：{category} ¥{amount}（{date}）\n说明：{description}\n本月该类预算剩余：{remaining}{warnings}\n回复「同意 {ref}」或「驳回 {ref} 理由」。",
     "🧾 {requester} submitted {kind} {ref}: {category} ¥{amount} ({date})\nDescription: {description}\nBudget left this month: {remaining}{warnings}\nReply “approve {ref}” or “reject {ref} <reason>”.",
   ],
+  "notify.approval_for": ["（{name} 不在，由你代为审批。）", "({name} is away: you decide for them.)"],
   "notify.approve": ["同意", "Approve"],
   "notify.reject": ["驳回", "Reject"],
   "notify.approval_approved": [

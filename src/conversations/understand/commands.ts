@@ -54,9 +54,10 @@ const PREFIX: [RegExp, Intent, Command["expenseKind"]?][] = [
 ];
 
 const REF = "([A-Za-z]\\d+)";
-const APPROVE = new RegExp(`^(?:同意|批准|通过|approved?)\\s*${REF}\\s*(.*)$`, "i");
+// The rest may run over several lines (a reason typed with line breaks): [\s\S], not `.`.
+const APPROVE = new RegExp(`^(?:同意|批准|通过|approved?)\\s*${REF}\\s*([\\s\\S]*)$`, "i");
 const REJECT = new RegExp(
-  `^(?:驳回|拒绝|不同意|reject(?:ed)?|decline[d]?)\\s*${REF}\\s*[:：,，-]?\\s*(.*)$`,
+  `^(?:驳回|拒绝|不同意|reject(?:ed)?|decline[d]?)\\s*${REF}\\s*[:：,，-]?\\s*([\\s\\S]*)$`,
   "i",
 );
 const BIND = /^(?:bind|绑定)\s*([A-Za-z0-9-]+)$/i;

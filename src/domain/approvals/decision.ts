@@ -81,6 +81,19 @@ const checkState = (approval: ApprovalLevel): Result<null> => {
   }
 };
 
+/** Who stands in for this approver on `today` (the delegates an approval request also goes to). */
+export const delegatesOn = (
+  delegations: readonly Delegation[],
+  approverId: string,
+  today: IsoDate,
+): string[] => [
+  ...new Set(
+    delegations
+      .filter((d) => d.fromUserId === approverId && today <= d.until && (d.from == null || d.from <= today))
+      .map((d) => d.toUserId),
+  ),
+];
+
 const delegatorFor = (input: CanDecideInput): string | null => {
   const active = input.delegations.some(
     (d) =>
