@@ -1,3 +1,4 @@
+import { MAX_REASON_CHARS } from "../../domain/approvals/decision";
 import { decisionVia } from "../../services/expenses";
 import { defineFlow } from "../flow";
 
@@ -20,10 +21,13 @@ export const rejectFlow = defineFlow<RejectDraft>({
       missing: (s) => !s.reason,
       show: (s) => s.reason ?? null,
       ask: (s, ctx) => ({ text: ctx.t("approvals.ask_reason", { ref: s.ref ?? "" }) }),
-      take: (r, s) =>
-        r.text?.trim()
-          ? { ok: true, state: { ...s, reason: r.text.trim().slice(0, 1000) } }
-          : { ok: false, key: "approval.reason_required" },
+      take: (r, s) => {
+        const reason = r.text?.trim() ?? "";
+        if (!reason) return { ok: false, key: "approval.reason_required" };
+        if (reason.length > MAX_REASON_CHARS)
+          return { ok: false, key: "approval.reason_too_long", params: { max: MAX_REASON_CHARS } };
+        return { ok: true, state: { ...s, reason } };
+      },
       clear: (s) => ({ ...s, reason: undefined }),
     },
   },

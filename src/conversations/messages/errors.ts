@@ -3,6 +3,22 @@ import type { Messages } from "./types";
 /** Why a use case said no — shown in chat and used as the API's English message. */
 export const errorMessages = {
   "approval.already_decided": ["已由 {by} 于 {at} 处理过了。", "Already decided by {by} at {at}."],
+  "approval.already_decided.approved": [
+    "已由 {by} 于 {at} 同意，处理过了。",
+    "Already decided: approved by {by} at {at}.",
+  ],
+  "approval.already_decided.rejected": [
+    "已由 {by} 于 {at} 驳回，处理过了。",
+    "Already decided: rejected by {by} at {at}.",
+  ],
+  "approval.already_decided.cancelled": [
+    "申请人 {by} 已于 {at} 撤回，无需处理。",
+    "Withdrawn by the requester, {by}, at {at}: nothing to decide.",
+  ],
+  "approval.reason_too_long": [
+    "驳回理由最多 {max} 字，请缩短后再发。",
+    "A rejection reason is at most {max} characters; please shorten it.",
+  ],
   "approval.no_approver": [
     "找不到审批人，请联系管理员设置。",
     "No approver could be found; ask your admin to set one.",
@@ -12,10 +28,7 @@ export const errorMessages = {
   "approval.not_your_turn": ["还没轮到你这一级审批。", "It is not your level's turn yet."],
   "approval.not_yours": ["{ref} 不在你的待审批列表里。", "{ref} is not waiting for you."],
   "approval.own_request": ["不能审批自己的申请。", "You cannot approve your own request."],
-  "approval.reason_required": [
-    "驳回需要写明理由，如「驳回 E42 发票抬头不对」。",
-    "A rejection needs a reason, e.g. “reject E42 wrong invoice title”.",
-  ],
+  "approval.reason_required": ["驳回需要写明理由。", "A rejection needs a reason."],
   "approval.superseded": [
     "这一级审批已不需要了（申请已撤回或已被驳回）。",
     "This approval is no longer needed (the request was withdrawn or rejected).",

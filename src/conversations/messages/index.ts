@@ -35,9 +35,13 @@ const catalog: Messages = Object.assign({}, ...catalogParts);
 
 export type Params = Record<string, string | number | boolean | null | undefined>;
 
-/** The sentence for a key in a locale, with `{name}` placeholders filled; unknown keys show as-is. */
+/**
+ * The sentence for a key in a locale, with `{name}` placeholders filled; unknown keys show as-is.
+ * A key may have a variant per `status` param (`approval.already_decided.rejected`): the
+ * outcome is then said in words instead of as a code.
+ */
 export const translate = (locale: Locale, key: string, params: Params = {}): string => {
-  const entry = catalog[key];
+  const entry = (typeof params.status === "string" && catalog[`${key}.${params.status}`]) || catalog[key];
   if (!entry) return key;
   const text = entry[locale === "en" ? 1 : 0];
   return text.replace(/\{(\w+)\}/g, (_m, name: string) => {

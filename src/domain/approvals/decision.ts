@@ -46,6 +46,9 @@ export interface Authorization {
 }
 
 /** Fresh chain: the first level is pending, the rest wait their turn. */
+/** The longest reason kept whole (the API's limit too): a longer one is refused, never cut. */
+export const MAX_REASON_CHARS = 1000;
+
 export const startChain = (levels: readonly ChainLevel[]): ApprovalLevel[] =>
   levels.map((l, i) => ({ ...l, status: i === 0 ? "pending" : "waiting" }));
 
@@ -60,6 +63,9 @@ export const canDecide = (input: CanDecideInput): Result<Authorization> => {
   }
   if (input.decision === "reject" && (input.reason ?? "").trim() === "") {
     return fail("validation", "approval.reason_required", undefined, "reason");
+  }
+  if ((input.reason ?? "").trim().length > MAX_REASON_CHARS) {
+    return fail("validation", "approval.reason_too_long", { max: MAX_REASON_CHARS }, "reason");
   }
   return ok({ decidedBy: actorId, onBehalfOf });
 };

@@ -183,6 +183,20 @@ describe("WeCom approval replies: 同意 / 驳回 by ref", () => {
     expect((await w.settle(w.contacts.rep, repBefore)).filter((m) => m.includes(e.ref))).toHaveLength(1);
   });
 
+  it("a reason longer than 1,000 characters is refused whole, saying the limit; nothing is cut or decided", async () => {
+    const e = await submit(w.ids.rep, { amountCny: 318 });
+    const answer = await w.talk(w.contacts.manager, `驳回 ${e.ref} ${"超".repeat(2400)}`);
+    expect(answer).toContain("1000");
+    expect((await levelsOf(e.id))[0]).toMatchObject({ status: "pending", reason: null });
+    expect(await decisionAudits(e.id)).toHaveLength(0);
+  });
+
+  it("already decided: the answer says how it was decided, not only by whom", async () => {
+    const e = await submit(w.ids.rep, { amountCny: 319 });
+    await w.talk(w.contacts.manager, `驳回 ${e.ref} 重复`);
+    expect(await w.talk(w.contacts.manager, `同意 ${e.ref}`)).toMatch(/已由 李经理 于 .+ 驳回/);
+  });
+
   it("驳回 with the ref of a request that is not the replier's: refused at once, no reason asked", async () => {
     const e = await submit(w.ids.rep, { amountCny: 317 });
     const answer = await w.talk(w.contacts.rep, `驳回 ${e.ref}`);
@@ -450,7 +464,7 @@ describe("WeCom approval replies: chains, delegation, languages", () => {
     expect(told[0]).toContain("Amy Chen");
     // Already decided, in English.
     expect(await w.talk(amy.c, `reject ${e.ref} too late`)).toMatch(
-      /Already decided by Amy Chen at 2026-11-23/,
+      /Already decided: approved by Amy Chen at 2026-11-23/,
     );
     // A reject without a reason, in English, asks for the reason of that request.
     const e2 = await submit(zhou.id, { amountCny: 570 });
