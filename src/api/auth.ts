@@ -104,7 +104,9 @@ export const assertCustomerOfRep = async (db: Db, repId: string, customerId: str
     db.select({ id: users.id, role: users.role }).from(users).where(eq(users.id, repId)).get(),
   ]);
   if (!customer) return;
-  const scope = rep ? await visibleUserIds(db, { ...rep, role: rep.role as Role } as Actor) : [repId];
+  // Writable, not visible: finance sees every book but records no field work of its own.
+  const scope = rep ? await writableUserIds(db, { ...rep, role: rep.role as Role } as Actor) : [repId];
+  if (scope?.length === 0) throw forbidden("repId: this user records no field work (finance)");
   if (!canSee(scope, customer.ownerId))
     throw forbidden("customerId: not a customer of this rep or their team");
 };

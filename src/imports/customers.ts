@@ -1,7 +1,12 @@
 import type { Database, Statement } from "../db/client";
 import { runBatch } from "../db/client";
 import { newId } from "../db/ids";
-import { type CustomerRow, customerInsertStatements, customerUpdateStatements } from "../db/repos/customers";
+import {
+  type CustomerRow,
+  customerInsertStatements,
+  customerUpdateStatements,
+  generatedCode,
+} from "../db/repos/customers";
 import { customers } from "../db/schema";
 import { allowedParents, type CustomerPatch, customerCreate, customerPatch } from "../schemas/customers";
 import {
@@ -33,6 +38,8 @@ const naturalKey = (
   city: string | null | undefined,
   parentId: string | null | undefined,
 ) => [kind, name.trim(), city?.trim() ?? "", parentId ?? ""].join("|");
+
+const hasGeneratedCode = (r: CustomerRow) => r.code === generatedCode(r.kind, r.id);
 
 /** Every customer loaded once and kept current as rows are planned, so later rows see earlier ones. */
 const createIndex = (rows: CustomerRow[]) => {
@@ -138,25 +145,51 @@ const createRow = (
   return { row, outcome: { row, status: "ok", id }, statements: [...statements] };
 };
 
+const CONSENT_COLUMN = { sms: "smsConsent", email: "emailConsent" } as const;
+
+/**
+ * Consent a file may set: a state where none is recorded yet, and a withdrawal. An import is
+ * a bootstrap, not a consent event: an old list would otherwise grant again what the customer
+ * withdrew since (personal-information law). Channels left as they are, to say so.
+ */
+const importableConsent = (before: CustomerRow, consent: CustomerPatch["consent"]) => {
+  const set: NonNullable<CustomerPatch["consent"]> = {};
+  const kept: ("sms" | "email")[] = [];
+  for (const ch of ["sms", "email"] as const) {
+    const c = consent?.[ch];
+    const current = before[CONSENT_COLUMN[ch]];
+    if (!c || c.state === current) continue;
+    // A withdrawal on file is always honoured: it can only stop messages, never start them.
+    if (current === "none" || c.state === "withdrawn") set[ch] = c;
+    else kept.push(ch);
+  }
+  return { set, kept };
+};
+
 /** Only what differs is written; an unchanged row counts as updated and costs nothing. */
-const changedFields = (before: CustomerRow, patch: CustomerPatch): CustomerPatch => {
+const changedFields = (before: CustomerRow, patch: CustomerPatch) => {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(patch)) {
     if (k === "consent") continue;
     if (before[k as keyof CustomerRow] !== v) out[k] = v;
   }
-  const consent = Object.fromEntries(
-    (["sms", "email"] as const)
-      .filter(
-        (ch) =>
-          patch.consent?.[ch] &&
-          patch.consent[ch]?.state !== before[ch === "sms" ? "smsConsent" : "emailConsent"],
-      )
-      .map((ch) => [ch, patch.consent?.[ch]]),
-  );
-  if (Object.keys(consent).length > 0) out.consent = consent;
-  return out as CustomerPatch;
+  const { set, kept } = importableConsent(before, patch.consent);
+  if (Object.keys(set).length > 0) out.consent = set;
+  return { diff: out as CustomerPatch, kept };
 };
+
+/** The row's note on consent the file would have changed: the state, never the person. */
+const consentNote = (ctx: Ctx, before: CustomerRow, kept: ("sms" | "email")[]) =>
+  kept.length === 0
+    ? undefined
+    : kept
+        .map((ch) =>
+          ctx.col(
+            CONSENT_COLUMN[ch],
+            `left ${before[CONSENT_COLUMN[ch]]}; an import sets consent only where none is recorded`,
+          ),
+        )
+        .join("; ");
 
 const updateRow = (
   ctx: Ctx,
@@ -177,8 +210,9 @@ const updateRow = (
     return ctx.col(parentField, "a customer cannot be its own ancestor");
   const parsed = customerPatch.safeParse(rest, { reportInput: true });
   if (!parsed.success) return issuesText(ctx, parsed.error.issues, parentField);
-  const diff = changedFields(before, parsed.data);
-  const outcome: RowOutcome = { row, status: "updated", id: before.id };
+  const { diff, kept } = changedFields(before, parsed.data);
+  const warning = consentNote(ctx, before, kept);
+  const outcome: RowOutcome = { row, status: "updated", id: before.id, ...(warning ? { warning } : {}) };
   if (Object.keys(diff).length === 0) return { row, outcome, statements: [] };
   const statements = customerUpdateStatements(ctx.database.db, before, diff, ctx.actor.id, "import");
   const { consent: _consent, ...fields } = diff;
@@ -206,13 +240,20 @@ const planRow = (ctx: Ctx, { row, values: v }: SheetRow<CustomerField>): Planned
     if (typeof owner === "string") return ctx.col("owner", owner);
     input.ownerId = owner.id;
   }
-  const existing =
-    byCode ??
-    (v.code || !kind || !v.name
+  const natural =
+    byCode || !kind || !v.name
       ? undefined
       : ctx.idx.byNatural.get(
           naturalKey(kind, v.name, v.city, (input.parentId as string | undefined) ?? null),
-        ));
+        );
+  // An unknown code still matches by natural key: a list first imported without codes and
+  // again from the CRM with them updates those customers, which take the CRM's code.
+  if (v.code && natural && !hasGeneratedCode(natural))
+    return ctx.col(
+      "code",
+      `matches customer ${natural.code} by kind, name, city and parent, which already has another code`,
+    );
+  const existing = byCode ?? natural;
   return existing
     ? updateRow(ctx, row, existing, input, parent.field)
     : createRow(ctx, row, input, parent.field);
@@ -274,7 +315,7 @@ export const importCustomers = async (
     }
   }
   outcomes.push(...(await flush(database, pending)));
-  const summary = summarize(outcomes);
+  const summary = summarize(outcomes, sheet.ignored);
   await closeImportBatch(database, batchId, actor, summary);
   return summary;
 };

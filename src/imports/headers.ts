@@ -14,12 +14,18 @@ export interface Sheet<F extends string> {
   rows: SheetRow<F>[];
   /** The header as written in the file, per field, so errors name the column the user sees. */
   columnOf: Partial<Record<F, string>>;
+  /** Headers no field answers to: their cells are not read, and the answer says so. */
+  ignored: string[];
 }
 
-/** Case, surrounding blanks, inner spaces/underscores and a required-marker `*` do not matter. */
+/**
+ * Case, surrounding blanks, inner spaces/underscores and a required-marker `*` do not matter,
+ * nor full-width forms (金额（元）, ＱＴＹ): NFKC folds them to the ASCII the aliases use.
+ */
 export const normalizeHeader = (h: string) =>
   h
     .replace(/^\uFEFF/, "")
+    .normalize("NFKC")
     .trim()
     .toLowerCase()
     .replace(/[\s_*\u3000]/g, "");
@@ -38,15 +44,19 @@ const indexHeaders = <F extends string>(header: string[], table: AliasTable<F>) 
     for (const a of [field, ...aliases]) lookup.set(normalizeHeader(a), field);
   const fieldAt = new Map<number, F>();
   const columnOf: Partial<Record<F, string>> = {};
+  const ignored: string[] = [];
   header.forEach((h, i) => {
     const field = lookup.get(normalizeHeader(h));
+    // Named back in the answer, cut short: a header is the user's own word, but may be anything.
+    if (!field && h.trim() !== "")
+      ignored.push(h.trim().length > 60 ? `${h.trim().slice(0, 60)}…` : h.trim());
     // The first column of a field wins; a repeated column is ignored rather than merged.
     if (field && columnOf[field] === undefined) {
       fieldAt.set(i, field);
       columnOf[field] = h.trim();
     }
   });
-  return { fieldAt, columnOf };
+  return { fieldAt, columnOf, ignored };
 };
 
 /**
@@ -60,7 +70,7 @@ export const readSheet = <F extends string>(
 ): Sheet<F> => {
   const records = parseRecords(text);
   const header = records[0] ?? [];
-  const { fieldAt, columnOf } = indexHeaders(header, table);
+  const { fieldAt, columnOf, ignored } = indexHeaders(header, table);
   if (fieldAt.size === 0)
     throw new ImportFileError(
       "file",
@@ -81,7 +91,7 @@ export const readSheet = <F extends string>(
     }
     if (Object.keys(values).length > 0) rows.push({ row: i + 2, values });
   });
-  return { rows, columnOf };
+  return { rows, columnOf, ignored };
 };
 
 /** `column (field): why` — the column as the file names it, so the user can find it. */

@@ -9,6 +9,8 @@ export interface RowOutcome {
   status: "ok" | "updated" | "error";
   id?: string;
   error?: string;
+  /** A saved row's note on what the file asked for but the import left as it was. */
+  warning?: string;
 }
 
 export interface ImportSummary {
@@ -16,15 +18,24 @@ export interface ImportSummary {
   updated: number;
   failed: number;
   rows: RowOutcome[];
+  /** Header cells no field answers to (absent when every column was read). */
+  ignoredColumns?: string[];
 }
 
 /** Rows already written share this size of write batch: big enough to be fast, small enough to interleave. */
 export const WRITE_BATCH = 500;
 
-export const summarize = (rows: RowOutcome[]): ImportSummary => {
+/** The answer of an import; columns it did not read are named, so none is dropped unseen. */
+export const summarize = (rows: RowOutcome[], ignoredColumns: string[] = []): ImportSummary => {
   const sorted = [...rows].sort((a, b) => a.row - b.row);
   const count = (s: RowOutcome["status"]) => sorted.filter((r) => r.status === s).length;
-  return { imported: count("ok"), updated: count("updated"), failed: count("error"), rows: sorted };
+  return {
+    imported: count("ok"),
+    updated: count("updated"),
+    failed: count("error"),
+    rows: sorted,
+    ...(ignoredColumns.length > 0 ? { ignoredColumns } : {}),
+  };
 };
 
 export interface ImportActor {

@@ -1,14 +1,14 @@
 import { and, eq, inArray } from "drizzle-orm";
-import { type Actor, visibleUserIds } from "../api/auth";
+import { type Actor, canSee, type Role, visibleUserIds, writableUserIds } from "../api/auth";
 import type { Database, Db } from "../db/client";
-import { customers, stockLines, stockReports } from "../db/schema";
+import { customers, stockLines, stockReports, users } from "../db/schema";
 import type { StockFinding } from "../db/schema/stock-reports";
 import type { DomainError } from "../domain/result";
 import { isoDate } from "../schemas/common";
-import { stockLine, stockReportCreate } from "../schemas/fieldwork";
+import { STOCK_IMPORT_MAX_LINES, stockLine, stockReportImport } from "../schemas/fieldwork";
 import type { StockService } from "../services/stock";
 import { type AliasTable, columnError, readSheet, type SheetRow } from "./headers";
-import { issueText, loadProductLookup, loadUserLookup } from "./lookups";
+import { issueText, loadProductLookup, loadUserLookup, type UserRef } from "./lookups";
 import { closeImportBatch, type ImportSummary, openImportBatch, type RowOutcome, summarize } from "./outcome";
 import { dateCell, numberCell } from "./values";
 
@@ -34,16 +34,17 @@ interface Ctx {
   user: Awaited<ReturnType<typeof loadUserLookup>>;
   /** Whose stores and reps this actor may import for (null = anyone). */
   scope: string[] | null;
+  /** Whose customers a rep may record for (null = anyone; none for finance), once per rep. */
+  bookOf: (repId: string) => Promise<string[] | null>;
   col: (f: Field, why: string) => string;
 }
+
+type Planned = { key: Omit<Group, "rows" | "lines">; line: Line; store: Store; rep: UserRef | null };
 
 const inScope = (ctx: Ctx, userId: string) => ctx.scope === null || ctx.scope.includes(userId);
 
 /** One row → its report key and line, or why not; each row stands alone. */
-const planRow = (
-  ctx: Ctx,
-  { values: v }: SheetRow<Field>,
-): { key: Omit<Group, "rows" | "lines">; line: Line } | string => {
+const planRow = (ctx: Ctx, { values: v }: SheetRow<Field>): Planned | string => {
   const errors: string[] = [];
   const store = v.storeCode ? ctx.stores.get(v.storeCode) : undefined;
   if (!store)
@@ -51,11 +52,15 @@ const planRow = (
   else if (!inScope(ctx, store.ownerId))
     errors.push(ctx.col("storeCode", `${store.code} is not one of your stores`));
   let repId = store?.ownerId;
+  let rep: UserRef | null = null;
   if (v.rep) {
-    const rep = ctx.user(v.rep);
-    if (typeof rep === "string") errors.push(ctx.col("rep", rep));
-    else if (!inScope(ctx, rep.id)) errors.push(ctx.col("rep", `${rep.name} is outside your team`));
-    else repId = rep.id;
+    const named = ctx.user(v.rep);
+    if (typeof named === "string") errors.push(ctx.col("rep", named));
+    else if (!inScope(ctx, named.id)) errors.push(ctx.col("rep", `${named.name} is outside your team`));
+    else {
+      rep = named;
+      repId = named.id;
+    }
   }
   const product = v.productCode ? ctx.product(v.productCode) : "is required";
   if (typeof product === "string") errors.push(ctx.col("productCode", product));
@@ -77,7 +82,23 @@ const planRow = (
   return {
     key: { customerId: store.id, date: date.data, repId },
     line: { productId: l.productId, quantity: l.quantity, batch: l.batch ?? null, expiry: l.expiry ?? null },
+    store,
+    rep,
   };
+};
+
+/**
+ * POST /api/stock-reports' rule (assertCustomerOfRep), per row: a count is filed under a rep
+ * whose book holds the store (a manager's: their team's), so a manager cannot file one team
+ * member's count at another's store, nor anyone file one under finance, who records none.
+ */
+const outsideBook = async (ctx: Ctx, p: Planned): Promise<string | null> => {
+  const book = await ctx.bookOf(p.key.repId);
+  if (canSee(book, p.store.ownerId)) return null;
+  const field: Field = p.rep ? "rep" : "storeCode";
+  const who = p.rep ? p.rep.name : "the store's owner";
+  if (book?.length === 0) return ctx.col(field, `${who} may not record stock counts`);
+  return ctx.col(field, `${p.store.code} is not a customer of ${who} or their team`);
 };
 
 const lineKey = (l: Line) => [l.productId, l.quantity, l.batch ?? "", l.expiry ?? ""].join("|");
@@ -143,17 +164,31 @@ export const importStock = async (
   const stores = await db
     .select({ id: customers.id, code: customers.code, kind: customers.kind, ownerId: customers.ownerId })
     .from(customers);
+  const roles = new Map(
+    (await db.select({ id: users.id, role: users.role }).from(users)).map((u) => [u.id, u.role as Role]),
+  );
+  const books = new Map<string, Promise<string[] | null>>();
   const ctx: Ctx = {
     stores: new Map(stores.map((s) => [s.code, s])),
     product: await loadProductLookup(db),
     user: await loadUserLookup(db),
     scope: await visibleUserIds(db, actor),
+    bookOf: (repId) => {
+      let book = books.get(repId);
+      if (!book) {
+        const rep = { id: repId, role: roles.get(repId) ?? "rep" } as Actor;
+        book = writableUserIds(db, rep);
+        books.set(repId, book);
+      }
+      return book;
+    },
     col: (f, why) => columnError(sheet.columnOf, f, why),
   };
   const outcomes: RowOutcome[] = [];
   const groups = new Map<string, Group>();
   for (const r of sheet.rows) {
-    const p = planRow(ctx, r);
+    const planned = planRow(ctx, r);
+    const p = typeof planned === "string" ? planned : ((await outsideBook(ctx, planned)) ?? planned);
     if (typeof p === "string") {
       outcomes.push({ row: r.row, status: "error", error: p });
       continue;
@@ -168,7 +203,7 @@ export const importStock = async (
   const reports: StockImportSummary["reports"] = [];
   for (const g of groups.values())
     outcomes.push(...(await recordGroup(ctx, database, service, g, actor, reports)));
-  const summary = summarize(outcomes);
+  const summary = summarize(outcomes, sheet.ignored);
   await closeImportBatch(database, batchId, actor, summary);
   return { ...summary, reports };
 };
@@ -182,14 +217,28 @@ const recordGroup = async (
   reports: StockImportSummary["reports"],
 ): Promise<RowOutcome[]> => {
   const all = (o: Omit<RowOutcome, "row">) => g.rows.map((row) => ({ row, ...o }));
-  const input = stockReportCreate.safeParse({
+  // Every line was checked with its row; what is left to refuse is the count as a whole.
+  if (g.lines.length > STOCK_IMPORT_MAX_LINES)
+    return all({
+      status: "error",
+      error: ctx.col(
+        "storeCode",
+        `has ${g.lines.length} lines on ${g.date}; an import takes at most ${STOCK_IMPORT_MAX_LINES} lines per store and day`,
+      ),
+    });
+  const input = stockReportImport.safeParse({
     repId: g.repId,
     customerId: g.customerId,
     date: g.date,
     lines: g.lines,
   });
-  if (!input.success)
-    return all({ status: "error", error: ctx.col("productCode", input.error.issues[0].message) });
+  if (!input.success) {
+    const i = input.error.issues[0];
+    return all({
+      status: "error",
+      error: ctx.col(i.path[0] === "lines" ? "productCode" : "storeCode", i.message),
+    });
+  }
   const existing = await existingReport(database.db, g);
   if (existing) return all({ status: "updated", id: existing });
   const result = await service.record(

@@ -4,13 +4,22 @@
  * that follows says what is wrong with it.
  */
 
-/** `1,200` / `¥1200.50` / `１２００` → a number; anything else stays a string for zod to refuse. */
+/** Digits in groups of three after the first, one separator throughout: 1,200 / 1 200 000.50. */
+const THOUSANDS = /^[-+]?\d{1,3}([,\s])\d{3}(?:\1\d{3})*(?:\.\d+)?$/;
+
+/**
+ * `1,200` / `¥1200.50` / `１２００` → a number; anything else stays a string for zod to refuse.
+ * A comma or space counts only as a thousands separator: `1,5` (a decimal comma, or a typo)
+ * is refused rather than read as 15.
+ */
 export const numberCell = (v: string | undefined): number | string | undefined => {
   if (v === undefined) return undefined;
-  const s = v
-    .replace(/[\uFF10-\uFF19]/g, (d) => String(d.charCodeAt(0) - 0xff10))
-    .replace(/[,，\s¥￥元]/g, "")
-    .replace(/^RMB/i, "");
+  const bare = v
+    .normalize("NFKC")
+    .replace(/[¥元]/g, "")
+    .replace(/^\s*RMB/i, "")
+    .trim();
+  const s = THOUSANDS.test(bare) ? bare.replace(/[,\s]/g, "") : bare;
   return /^[-+]?(\d+\.?\d*|\.\d+)$/.test(s) ? Number(s) : v;
 };
 

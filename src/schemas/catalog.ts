@@ -24,6 +24,13 @@ const quantity = z
   .finite()
   .refine((n) => n !== 0, "must not be 0 (negative = a return)");
 
+/**
+ * Who may buy (DOMAIN.md §4): a distributor from the company, a hospital or pharmacy from a
+ * distributor. A doctor or a department prescribes but never buys; a sale booked to one
+ * would count twice against its hospital.
+ */
+export const purchaseBuyerKinds: readonly string[] = ["hospital", "pharmacy", "distributor"];
+
 /** A purchase; `customerId` is accepted as a synonym of `buyerId` (CONTRACT.md). */
 export const purchaseCreate = z
   .object({

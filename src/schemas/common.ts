@@ -18,9 +18,16 @@ export const phone = z
   .string()
   .trim()
   .regex(/^\+?[0-9][0-9 -]{5,19}$/, "must be a phone number");
+/**
+ * A real calendar day: YYYY-MM-DD, or MM-DD when the year is not known. MM-DD is checked in
+ * a leap year (2000), so 02-29 passes and 02-30 or 04-31 do not.
+ */
 export const birthday = z
   .string()
-  .regex(/^(\d{4}-)?(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, "must be MM-DD or YYYY-MM-DD");
+  .refine(
+    (s) => (/^\d{2}-\d{2}$/.test(s) ? isIsoDate(`2000-${s}`) : isIsoDate(s)),
+    "must be MM-DD or YYYY-MM-DD",
+  );
 export const timeZone = z.string().refine((tz) => {
   try {
     new Intl.DateTimeFormat("en", { timeZone: tz });

@@ -19,6 +19,17 @@ export const stockReportCreate = z.object({
 });
 export type StockReportCreate = z.infer<typeof stockReportCreate>;
 
+/** Lines one imported store-and-day count may have: a distributor's full count runs far past what a rep types. */
+export const STOCK_IMPORT_MAX_LINES = 2000;
+
+/** A report as the CSV import files it: the same shape, with room for a full count. */
+export const stockReportImport = stockReportCreate.extend({
+  lines: z
+    .array(stockLine)
+    .min(1, "must have at least one line")
+    .max(STOCK_IMPORT_MAX_LINES, `must have at most ${STOCK_IMPORT_MAX_LINES} lines`),
+});
+
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be HH:MM");
 
 export const visitCreate = z.object({

@@ -27,6 +27,9 @@ const codePrefix: Record<string, string> = {
   distributor: "D",
 };
 
+/** The code a customer created without one is given: its kind's prefix and its id's tail. */
+export const generatedCode = (kind: string, id: string) => `${codePrefix[kind]}${id.slice(-8).toUpperCase()}`;
+
 /**
  * Checks the references of a customer: parent kind, no loop through the parents (a store under
  * its chain is the one kind that nests in itself) and an active owner.
@@ -115,7 +118,7 @@ export const customerInsertStatements = (
   const row = {
     ...fields,
     id,
-    code: input.code ?? `${codePrefix[input.kind]}${id.slice(-8).toUpperCase()}`,
+    code: input.code ?? generatedCode(input.kind, id),
     ...cached,
     createdAt: at,
     updatedAt: at,

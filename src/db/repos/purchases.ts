@@ -1,5 +1,5 @@
 import { eq, inArray } from "drizzle-orm";
-import type { PurchaseCreate } from "../../schemas/catalog";
+import { type PurchaseCreate, purchaseBuyerKinds } from "../../schemas/catalog";
 import type { Db } from "../client";
 import { customers, monthCloses, products } from "../schema";
 
@@ -33,6 +33,11 @@ export const resolvePurchaseKey = async (db: Db, p: PurchaseCreate) => {
   const byId = new Map(rows.map((r) => [r.id, r]));
   const buyer = byId.get(p.buyerId);
   if (!buyer) throw new PurchaseRefError("buyerId", "no such customer");
+  if (!purchaseBuyerKinds.includes(buyer.kind))
+    throw new PurchaseRefError(
+      "buyerId",
+      `is a ${buyer.kind}; the buyer must be a hospital, pharmacy or distributor`,
+    );
   const seller = p.sellerId ? byId.get(p.sellerId) : null;
   if (p.sellerId && !seller) throw new PurchaseRefError("sellerId", "no such customer");
   if (seller && seller.kind !== "distributor")

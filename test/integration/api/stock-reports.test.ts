@@ -168,6 +168,19 @@ describe("stock reports: recording", () => {
     });
   });
 
+  it("refuses a count an admin files under a finance user (finance records no field work)", async () => {
+    const before = await reportCount();
+    const res = await server.request("POST", "/api/stock-reports", h.admin.token, {
+      repId: h.finance.id,
+      customerId: pharmacyA1.id,
+      date: "2026-03-02",
+      lines: [{ productId: xtn.id, quantity: 3 }],
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(403);
+    expect(res.body.error.message).toMatch(/finance/);
+    expect(await reportCount()).toBe(before);
+  });
+
   it("records for a rep of the manager's team under that rep, audited as the manager", async () => {
     expect(r.byManager.repId).toBe(h.repA2.id);
     const audit = await auditRowsOf(server, "stock_report", r.byManager.id);
