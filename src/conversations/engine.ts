@@ -13,6 +13,7 @@ import { createLookups } from "./lookups";
 import { type Locale, translator } from "./messages";
 import { createSessionStore, emptySession, type Session, type StoredUser } from "./session-store";
 import { type Command, detectCommand } from "./understand/commands";
+import { matchCustomers } from "./understand/names";
 import { normalize } from "./understand/normalize";
 import { createUserLocks } from "./user-lock";
 
@@ -156,8 +157,7 @@ export const createEngine = (opts: EngineOptions) => {
     const global = cmd ? await globalWord(globalWords, cmd, ctx, s) : null;
     if (global) return [...out, ...global];
     const handler = cmd ? opts.commands[cmd.intent] : undefined;
-    // A bare "skip" inside a flow answers the question ("skip the receipt"), not `skip <name>`.
-    if (cmd && handler && ANYTIME.has(cmd.intent) && !(cmd.intent === "skip" && !cmd.args))
+    if (cmd && handler && ANYTIME.has(cmd.intent) && !(await answersTheFlow(cmd, ctx, s)))
       return [...out, ...(await applyCommand(await handler(cmd, ctx, s), ctx, s))];
     const switching = cmd && SWITCH_INTENTS.has(cmd.intent) && cmd.args === "";
     if (s.status === "active" && !switching) return [...out, ...(await inFlow(msg, text, ctx, s))];
@@ -170,6 +170,18 @@ export const createEngine = (opts: EngineOptions) => {
     if (msg.action)
       return [...out, { text: ctx.t("common.stale_choice") }, { text: ctx.t("common.unknown_command") }];
     return [...out, { text: ctx.t(text ? "common.unknown_command" : "common.empty") }];
+  };
+
+  /**
+   * Whether a `skip`/`不发` line inside a flow is the rep's answer rather than the care command.
+   * A bare "skip" answers the question ("skip the receipt"). `不发 王主任` mid-report is still
+   * the command, but only when the words after it name one of the rep's customers: a note
+   * such as 不发样品了 下次带资料 names nobody, and is the note.
+   */
+  const answersTheFlow = async (cmd: Command, ctx: FlowContext, s: Session): Promise<boolean> => {
+    if (cmd.intent !== "skip" || s.status !== "active") return false;
+    if (!cmd.args) return true;
+    return matchCustomers(cmd.args, await ctx.lookups.myCustomers()).length === 0;
   };
 
   /**

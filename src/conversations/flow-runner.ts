@@ -1,5 +1,6 @@
 import type { Choice, Reply } from "../bot/platform";
 import type { Flow, FlowContext, Prompt, StepReply } from "./flow";
+import type { Params } from "./messages";
 import type { Session } from "./session-store";
 
 type AnyFlow = Flow<Record<string, unknown>>;
@@ -13,6 +14,31 @@ export const choiceFromText = (text: string, choices: Choice[]): string | undefi
   const t = text.trim().toLowerCase();
   if (/^\d{1,3}$/.test(t)) return choices[Number(t) - 1]?.id;
   return choices.find((c) => c.label.trim().toLowerCase() === t)?.id;
+};
+
+/**
+ * Why part of an answer was not taken (评级9, 明天 for a visit): a flow's absorb or step
+ * leaves these in the draft, and the next question is prefixed with them once, so the rep
+ * hears the reason instead of only the question again.
+ */
+const NOTICES = "_notices";
+export interface Notice {
+  key: string;
+  params?: Params;
+}
+
+export const withNotices = <S extends object>(state: S, notices: Notice[]): S => {
+  if (!notices.length) return state;
+  const earlier = ((state as Record<string, unknown>)[NOTICES] as Notice[] | undefined) ?? [];
+  return { ...state, [NOTICES]: [...earlier, ...notices] };
+};
+
+const takeNotices = (s: Session, ctx: FlowContext): string[] => {
+  const notices = s.data[NOTICES] as Notice[] | undefined;
+  if (!notices) return [];
+  const { [NOTICES]: _, ...rest } = s.data;
+  s.data = rest;
+  return notices.map((n) => ctx.t(n.key, n.params));
 };
 
 const nextMissing = (flow: AnyFlow, data: Record<string, unknown>) =>
@@ -74,7 +100,9 @@ export const advance = async (flow: AnyFlow, s: Session, ctx: FlowContext): Prom
   if (next === s.returnTo) s.returnTo = null;
   if (s.step && s.step !== next && s.step !== EDIT) s.history.push(s.step);
   s.step = next;
-  return promptFor(flow, s, ctx);
+  const notices = takeNotices(s, ctx);
+  const prompt = await promptFor(flow, s, ctx);
+  return notices.length ? { ...prompt, text: [...notices, prompt.text].join("\n") } : prompt;
 };
 
 export type StepOutcome = { replies: Reply[]; done?: "completed" | "cancelled" };
@@ -139,10 +167,15 @@ const atConfirm = async (
   if (id?.startsWith(OPT) && flow.steps[id.slice(OPT.length)] && !flow.steps[id.slice(OPT.length)].display)
     return openField(flow, s, id.slice(OPT.length), ctx);
   if (id === "confirm") return finish(flow, s, ctx);
-  // Free text at the confirm step adds what it names ("下周二复访") and shows the summary again.
+  // Free text at the confirm step adds what it names ("下周二复访") and shows the summary again;
+  // text that changes nothing (nor says why it could not) was not understood, and is told so.
   if (reply.text && flow.absorb) {
-    s.data = await flow.absorb(reply.text, s.data, ctx);
-    return { replies: [await advance(flow, s, ctx)] };
+    const before = JSON.stringify(s.data);
+    const after = await flow.absorb(reply.text, s.data, ctx);
+    if (JSON.stringify(after) !== before) {
+      s.data = after;
+      return { replies: [await advance(flow, s, ctx)] };
+    }
   }
   return withError(flow, s, ctx, ctx.t("common.not_understood", { hint: ctx.t("common.confirm_hint") }));
 };

@@ -8,6 +8,7 @@ import { buildApprovalChain, type ChainLevel } from "../domain/approvals/chain";
 import { applyCancel, canCancel, startChain } from "../domain/approvals/decision";
 import {
   checkExpense,
+  checkExpenseDate,
   type ExpenseCheck,
   nextRef,
   normalizeInvoiceNo,
@@ -158,6 +159,8 @@ export const createExpenseService = (ctx: ServiceContext) => {
   const create = async (input: ExpenseInput, actor: Actor): Promise<Result<ExpenseView>> => {
     const replay = input.id ? await get(input.id) : null;
     if (replay) return replay.repId === input.repId ? ok(replay) : fail("conflict", "common.duplicate_id");
+    const dated = checkExpenseDate(input.kind, input.date, today(ctx));
+    if (!dated.ok) return dated;
     const p = await policy();
     const people = await chainUsers(input.repId, p.fallbackApproverId);
     if (!people.some((u) => u.id === input.repId && u.active))

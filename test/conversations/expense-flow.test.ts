@@ -70,10 +70,11 @@ describe("expense flow and approvals by text", () => {
     expect(texts(again)).toMatch(/李经理/);
   });
 
-  it("rejects in English with a reason and refuses a rejection without one", async () => {
+  it("rejects in English with a reason; without one it asks for the reason and decides nothing", async () => {
     await submit(w.ids.repEn, "expense taxi 85 yesterday invoice 87654321");
     const noReason = await w.say(w.ids.manager, "reject E1");
-    expect(texts(noReason)).toContain("驳回需要写明理由");
+    expect(texts(noReason)).toContain("请输入驳回 E1 的理由");
+    expect((await w.database.db.select().from(expenses))[0].status).toBe("pending");
     const rejected = await w.say(w.ids.manager, "REJECT e1 wrong invoice title");
     expect(texts(rejected)).toContain("已驳回 E1");
     const [e] = await w.database.db.select().from(expenses);

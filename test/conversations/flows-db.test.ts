@@ -329,7 +329,7 @@ describe("every flow end to end against the database", () => {
       await submit("报销 餐费 320元 昨天 发票12345678");
       await submit("报销 打车 66元 昨天 发票22223333");
       const bare = await w.say(w.ids.manager, "驳回E1");
-      expect(texts(bare)).toContain("驳回需要写明理由");
+      expect(texts(bare)).toContain("请输入驳回 E1 的理由");
       expect((await levels("E1")).expense.status).toBe("pending");
       const zh = await w.say(w.ids.manager, "驳回E1 发票抬头不对");
       expect(texts(zh)).toContain("已驳回 E1：发票抬头不对");

@@ -10,6 +10,8 @@ import { type ChatWorld, chatWorld, type WorldIds } from "../helpers/chat";
  */
 const SUNDAY_10H = Date.parse("2026-11-22T02:00:00Z"); // Sunday 2026-11-22, 10:00 Shanghai
 const MONDAY_01H = Date.parse("2026-11-22T17:00:00Z"); // Monday 2026-11-23, 01:00 Shanghai (still Sunday in UTC)
+// A visit at 15:00 today is logged after it happened: at 10:00 it would be in the future.
+const SUNDAY_16H = Date.parse("2026-11-22T08:00:00Z"); // Sunday 2026-11-22, 16:00 Shanghai
 
 type Who = "rep" | "repEn";
 interface Case {
@@ -44,6 +46,7 @@ const visitCases: Case[] = [
   {
     who: "rep",
     line: "拜访了人民医院赵丽 今天下午3点 电话 评级5 推广感冒灵 下周三复访",
+    at: SUNDAY_16H,
     step: "confirm",
     slots: (i) => ({
       customerId: i.zhao,

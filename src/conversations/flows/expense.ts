@@ -1,8 +1,9 @@
 import { localDate, monthOf } from "../../domain/dates";
-import { EXPENSE_CATEGORIES } from "../../domain/expenses/expense-rules";
+import { checkExpenseDate, EXPENSE_CATEGORIES } from "../../domain/expenses/expense-rules";
 import { formatCny } from "../../domain/money";
 import { budgetUse } from "../../services/budgets";
 import { defineFlow, type FlowContext, type Step, writerOf } from "../flow";
+import { type Notice, withNotices } from "../flow-runner";
 import { parseAmount } from "../understand/amounts";
 import { takeAmount, takeCategory, takeInvoice, takeWhen } from "../understand/extract";
 import { dayChoices, readDate } from "./pick";
@@ -19,6 +20,14 @@ export interface ExpenseDraft {
   receiptAsked?: boolean;
 }
 
+const todayOf = (ctx: FlowContext) => localDate(ctx.now, ctx.timeZone);
+
+/** Why a date is refused: a reimbursement is money already spent, never dated after today. */
+const dateNotice = (s: ExpenseDraft, date: string, ctx: FlowContext): Notice | undefined => {
+  const dated = checkExpenseDate(s.kind ?? "reimbursement", date, todayOf(ctx));
+  return dated.ok ? undefined : { key: dated.error.messageKey, params: { date } };
+};
+
 const actorOf = (ctx: FlowContext) => ({ id: ctx.user.id, role: ctx.user.role, via: ctx.via });
 
 /** Bare weekdays point ahead in a request for approval, back in a reimbursement. */
@@ -27,25 +36,40 @@ const datePreference = (s: ExpenseDraft): "past" | "future" =>
 
 /** "报销 餐费 320元 昨天 发票12345678 招待王主任": every slot the line names. */
 const absorb = async (text: string, s: ExpenseDraft, ctx: FlowContext): Promise<ExpenseDraft> => {
+  // Before the category is known this is the line that started the flow; after, free text at
+  // the confirm step, where unread words are not filed as the description (edit sets that).
+  const firstLine = s.category === undefined;
   const next = { ...s };
   const opts = { now: ctx.now, timeZone: ctx.timeZone, prefer: datePreference(s) };
+  // A wrong value (发票12, -320元) is cut out of the line and its reason said before the next
+  // question; a value already entered stays.
+  const why: { amount?: Notice; date?: Notice; invoice?: Notice } = {};
   const inv = takeInvoice(text);
   if (inv.value) next.invoiceNo = inv.value;
+  else if (inv.bad) why.invoice = { key: "expense.bad_invoice", params: { text: inv.bad } };
   // The same order as the one-line parser: 11.20 is a date only once the amount is known
   // (marked with ¥/元 first, or a bare number read before it); else it may be the amount.
   const marked = takeAmount(inv.text, false);
   const w = takeWhen(marked.text, { ...opts, dotted: marked.value !== undefined });
   const cat = takeCategory(w.text);
   if (cat.value) next.category = cat.value;
+  // A refused amount (-320元) is not replaced by some other number of the line.
   const amt =
-    marked.value !== undefined ? { value: marked.value, text: cat.text } : takeAmount(cat.text, true);
+    marked.value !== undefined || marked.bad ? { ...marked, text: cat.text } : takeAmount(cat.text, true);
   if (amt.value) next.amountCny = amt.value;
+  else if (amt.bad) why.amount = { key: "expense.bad_amount", params: { text: amt.bad } };
   const late = w.value === undefined ? takeWhen(amt.text, opts) : { value: undefined, text: amt.text };
   const when = w.value ?? late.value;
-  if (when) next.date = when.date;
+  if (when) why.date = dateNotice(next, when.date, ctx);
+  // A refused date also drops the one entered before: the rep meant to change it.
+  if (when) next.date = why.date ? undefined : when.date;
   const description = late.text.replace(/\s+/g, " ").trim();
-  if (description && !next.description) next.description = description.slice(0, 500);
-  return next;
+  // Words only: signs and emoji left over are no description.
+  if (firstLine && /\p{L}/u.test(description) && !next.description)
+    next.description = description.slice(0, 500);
+  // In the order the questions come.
+  const notices = [why.amount, why.date, why.invoice].filter((n): n is Notice => n !== undefined);
+  return withNotices(next, notices);
 };
 
 const choiceStep = <K extends "kind" | "category">(
@@ -75,6 +99,18 @@ const choiceStep = <K extends "kind" | "category">(
   clear: (s) => ({ ...s, [key]: undefined }),
 });
 
+/** The type, chosen after a date: a reimbursement cannot keep a date after today. */
+const kindStep = (step: Step<ExpenseDraft>): Step<ExpenseDraft> => ({
+  ...step,
+  take: async (r, s, ctx) => {
+    const taken = await step.take(r, s, ctx);
+    const notice = taken.ok && taken.state.date ? dateNotice(taken.state, taken.state.date, ctx) : undefined;
+    return taken.ok && notice
+      ? { ok: true, state: withNotices({ ...taken.state, date: undefined }, [notice]) }
+      : taken;
+  },
+});
+
 const amountStep: Step<ExpenseDraft> = {
   label: "expense.amount",
   missing: (s) => s.amountCny === undefined,
@@ -96,34 +132,45 @@ const dateStep: Step<ExpenseDraft> = {
   ask: (_s, ctx) => ({ text: ctx.t("expense.ask_date"), choices: dayChoices(ctx) }),
   take: (r, s, ctx) => {
     const d = readDate(r, ctx, datePreference(s));
-    return d
-      ? { ok: true, state: { ...s, date: d.date } }
-      : { ok: false, key: "expense.bad_date", params: { text: r.text ?? "" } };
+    if (!d) return { ok: false, key: "expense.bad_date", params: { text: r.text ?? "" } };
+    const dated = checkExpenseDate(s.kind ?? "reimbursement", d.date, todayOf(ctx));
+    if (!dated.ok) return { ok: false, key: dated.error.messageKey, params: { date: d.date } };
+    return { ok: true, state: { ...s, date: d.date } };
   },
   clear: (s) => ({ ...s, date: undefined }),
 };
 
-const textStep = (
-  key: "description" | "invoiceNo",
-  label: string,
-  ask: string,
-  required: (s: ExpenseDraft) => boolean,
-  valid: (v: string) => boolean,
-  bad: string,
-): Step<ExpenseDraft> => ({
-  label,
-  optional: key === "description",
-  missing: (s) => required(s) && !s[key],
-  show: (s) => s[key] ?? null,
-  ask: (_s, ctx) => ({ text: ctx.t(ask) }),
+const INVOICE_NO = /^[A-Za-z0-9-]{6,}$/;
+
+const invoiceStep: Step<ExpenseDraft> = {
+  label: "expense.invoice",
+  missing: (s) => s.kind === "reimbursement" && !s.invoiceNo,
+  show: (s) => s.invoiceNo ?? null,
+  ask: (_s, ctx) => ({ text: ctx.t("expense.ask_invoice") }),
   take: (r, s) => {
-    const raw = key === "invoiceNo" ? (takeInvoice(r.text ?? "").value ?? r.text?.trim()) : r.text?.trim();
-    return raw && valid(raw)
-      ? { ok: true, state: { ...s, [key]: raw.slice(0, 500) } }
-      : { ok: false, key: bad };
+    const raw = takeInvoice(r.text ?? "").value ?? r.text?.trim();
+    return raw && INVOICE_NO.test(raw)
+      ? { ok: true, state: { ...s, invoiceNo: raw.slice(0, 500) } }
+      : { ok: false, key: "expense.bad_invoice", params: { text: r.text?.trim() ?? "" } };
   },
-  clear: (s) => ({ ...s, [key]: undefined }),
-});
+  clear: (s) => ({ ...s, invoiceNo: undefined }),
+};
+
+const descriptionStep: Step<ExpenseDraft> = {
+  label: "expense.description",
+  optional: true,
+  // Never offered as "+ 说明" at the confirm step; changed through the edit list.
+  missing: () => false,
+  show: (s) => s.description ?? null,
+  ask: (_s, ctx) => ({ text: ctx.t("expense.ask_description") }),
+  take: (r, s) => {
+    const text = r.text?.trim();
+    return text
+      ? { ok: true, state: { ...s, description: text.slice(0, 500) } }
+      : { ok: false, key: "common.empty" };
+  },
+  clear: (s) => ({ ...s, description: undefined }),
+};
 
 const attendeesStep: Step<ExpenseDraft> = {
   label: "expense.attendees",
@@ -165,7 +212,7 @@ const receiptStep: Step<ExpenseDraft> = {
     const skip = r.choiceId === "receipt:skip" || /^(跳过|skip|无|没有|no)$/i.test(r.text?.trim() ?? "");
     return skip
       ? { ok: true, state: { ...s, receiptAsked: true } }
-      : { ok: false, key: "expense.ask_receipt" };
+      : { ok: false, key: "expense.not_a_receipt" };
   },
   clear: (s) => ({ ...s, receiptIds: undefined, receiptAsked: undefined }),
 };
@@ -184,7 +231,9 @@ export const expenseFlow = defineFlow<ExpenseDraft>({
   order: ["kind", "category", "amount", "date", "invoiceNo", "attendees", "receipt", "description", "budget"],
   absorb,
   steps: {
-    kind: choiceStep("kind", "expense.kind", "expense.ask_kind", ["reimbursement", "pre_approval"], "kind"),
+    kind: kindStep(
+      choiceStep("kind", "expense.kind", "expense.ask_kind", ["reimbursement", "pre_approval"], "kind"),
+    ),
     category: choiceStep(
       "category",
       "expense.category",
@@ -194,24 +243,10 @@ export const expenseFlow = defineFlow<ExpenseDraft>({
     ),
     amount: amountStep,
     date: dateStep,
-    invoiceNo: textStep(
-      "invoiceNo",
-      "expense.invoice",
-      "expense.ask_invoice",
-      (s) => s.kind === "reimbursement",
-      (v) => /^[A-Za-z0-9-]{6,}$/.test(v),
-      "expense.bad_invoice",
-    ),
+    invoiceNo: invoiceStep,
     attendees: attendeesStep,
     receipt: receiptStep,
-    description: textStep(
-      "description",
-      "expense.description",
-      "expense.ask_description",
-      () => false,
-      (v) => v.length > 0,
-      "common.empty",
-    ),
+    description: descriptionStep,
     // Shown in the summary so the rep sees the remaining budget before confirming; never asked.
     budget: {
       label: "expense.budget_left",
@@ -232,7 +267,7 @@ export const expenseFlow = defineFlow<ExpenseDraft>({
         kind: s.kind!,
         category: s.category!,
         amountCny: s.amountCny!,
-        date: s.date ?? localDate(ctx.now, ctx.timeZone),
+        date: s.date ?? todayOf(ctx),
         description: s.description ?? null,
         invoiceNo: s.invoiceNo ?? null,
         attendees: s.attendees ?? [],

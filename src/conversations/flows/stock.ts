@@ -1,8 +1,9 @@
 import type { Reply } from "../../bot/platform";
 import { localDate } from "../../domain/dates";
-import { defineFlow, type FlowContext, writerOf } from "../flow";
-import { takeWhen } from "../understand/extract";
-import { parseStockLines } from "../understand/quantities";
+import { defineFlow, type FlowContext, type Step, type TakeResult, writerOf } from "../flow";
+import { type Notice, withNotices } from "../flow-runner";
+import { takeCustomer, takeWhen } from "../understand/extract";
+import { parseStockLines, type StockLines } from "../understand/quantities";
 import {
   askCustomer,
   type CustomerSlot,
@@ -13,10 +14,13 @@ import {
   takeCustomerAnswer,
 } from "./pick";
 
+type StockLine = { productId: string; quantity: number };
+
 export interface StockDraft extends CustomerSlot {
-  lines?: { productId: string; quantity: number }[];
+  lines?: StockLine[];
   date?: string;
-  lineErrors?: string[];
+  /** A date after today typed with the counts: the date is asked again, never replaced by today. */
+  futureDate?: string;
 }
 
 const stores = async (ctx: FlowContext) =>
@@ -27,31 +31,101 @@ const productName = async (ctx: FlowContext, id: string) => {
   return p ? productLabel(p, ctx) : id;
 };
 
+const today = (ctx: FlowContext) => localDate(ctx.now, ctx.timeZone);
+
+const countsOf = (parsed: StockLines): StockLine[] =>
+  parsed.lines.map((l) => ({ productId: l.productId, quantity: l.quantity }));
+
+/** Counts typed at the confirm step add to the report: a product named again takes the new count. */
+const mergeLines = (before: StockLine[] = [], added: StockLine[]): StockLine[] => [
+  ...before.filter((b) => !added.some((a) => a.productId === b.productId)),
+  ...added,
+];
+
+const errorText = (ctx: FlowContext, errors: StockLines["errors"]) =>
+  errors.map((e) => ctx.t(`stock.${e.reason}`, { fragment: e.fragment })).join("；");
+
+/** The parts of the counts that were not read, said before the next question: never dropped silently. */
+const leftOut = (parsed: StockLines, ctx: FlowContext): Notice[] =>
+  parsed.errors.length
+    ? [
+        {
+          key: parsed.lines.length ? "stock.left_out" : "stock.none_read",
+          params: { errors: errorText(ctx, parsed.errors) },
+        },
+      ]
+    : [];
+
+/** A date written with the counts: one after today is refused with its reason and asked again (redate). */
+const withDate = (date: string | undefined, s: StockDraft, ctx: FlowContext): StockDraft => {
+  if (!date) return { ...s };
+  if (date <= today(ctx)) return { ...s, date, futureDate: undefined };
+  return withNotices({ ...s, date: undefined, futureDate: date }, [
+    { key: "stock.future_date", params: { date } },
+  ]);
+};
+
 /** "库存 大药房 感冒灵 24盒 维C 10": the store before the first product, then the lines. */
 const absorb = async (text: string, s: StockDraft, ctx: FlowContext): Promise<StockDraft> => {
   const w = takeWhen(text, { now: ctx.now, timeZone: ctx.timeZone });
-  const next: StockDraft = {
-    ...s,
-    ...(w.value && w.value.date <= localDate(ctx.now, ctx.timeZone) ? { date: w.value.date } : {}),
-  };
   const parsed = parseStockLines(w.text, await ctx.lookups.products());
-  if (parsed.lines.length)
-    next.lines = parsed.lines.map((l) => ({ productId: l.productId, quantity: l.quantity }));
-  const storeText = parsed.lines.length ? parsed.leading : w.text;
-  if (!next.customerId && storeText.trim())
-    return resolveCustomer(next, storeText.trim(), await stores(ctx), "stock.no_store");
+  const next = withNotices(withDate(w.value?.date, s, ctx), leftOut(parsed, ctx));
+  if (parsed.lines.length) next.lines = mergeLines(s.lines, countsOf(parsed));
+  if (next.customerId) return next;
+  const list = await stores(ctx);
+  // With no count read the store is what names one of the rep's stores ("康美 布洛芬 10"),
+  // else the whole line ("库存 康美").
+  const storeText = (
+    parsed.leading || (parsed.lines.length ? "" : (takeCustomer(w.text, list)?.customerQuery ?? w.text))
+  ).trim();
+  if (storeText) return resolveCustomer(next, storeText, list, "stock.no_store");
   return next;
 };
 
-const errorText = (ctx: FlowContext, errors: { fragment: string; reason: string }[]) =>
-  errors.map((e) => ctx.t(`stock.${e.reason}`, { fragment: e.fragment })).join("；");
+const linesStep: Step<StockDraft> = {
+  label: "stock.lines",
+  help: "stock.help",
+  missing: (s) => !s.lines?.length,
+  show: async (s, ctx) => {
+    if (!s.lines?.length) return null;
+    const names = await Promise.all(
+      s.lines.map(async (l) => `${await productName(ctx, l.productId)} ${l.quantity}`),
+    );
+    return names.join("，");
+  },
+  ask: (_s, ctx) => ({ text: ctx.t("stock.ask_lines") }),
+  take: async (r, s, ctx): Promise<TakeResult<StockDraft>> => {
+    const w = takeWhen(r.text ?? "", { now: ctx.now, timeZone: ctx.timeZone });
+    const parsed = parseStockLines(w.text, await ctx.lookups.products());
+    if (!parsed.lines.length)
+      return parsed.errors.length
+        ? { ok: false, key: "stock.none_read", params: { errors: errorText(ctx, parsed.errors) } }
+        : { ok: false, key: "stock.no_lines" };
+    // What was read is kept; what was not is said before the confirm prompt.
+    const state = { ...withDate(w.value?.date, s, ctx), lines: countsOf(parsed) };
+    return { ok: true, state: withNotices(state, leftOut(parsed, ctx)) };
+  },
+  clear: (s) => ({ ...s, lines: undefined }),
+};
+
+/** A count is taken on a day already here: a future date is refused with that reason. */
+const takeDate = (
+  r: { text?: string; choiceId?: string },
+  s: StockDraft,
+  ctx: FlowContext,
+): TakeResult<StockDraft> => {
+  const d = readDate(r, ctx);
+  if (!d) return { ok: false, key: "stock.bad_date", params: { text: r.text ?? "" } };
+  if (d.date > today(ctx)) return { ok: false, key: "stock.future_date", params: { date: d.date } };
+  return { ok: true, state: { ...s, date: d.date, futureDate: undefined } };
+};
 
 export const stockFlow = defineFlow<StockDraft>({
   id: "stock",
   version: 1,
   title: "flow.stock",
   initial: () => ({}),
-  order: ["store", "lines", "date"],
+  order: ["store", "lines", "redate", "date"],
   absorb,
   steps: {
     store: {
@@ -74,51 +148,27 @@ export const stockFlow = defineFlow<StockDraft>({
         customerQuery: undefined,
       }),
     },
-    lines: {
-      label: "stock.lines",
-      help: "stock.help",
-      missing: (s) => !s.lines?.length,
-      show: async (s, ctx) => {
-        if (!s.lines?.length) return null;
-        const names = await Promise.all(
-          s.lines.map(async (l) => `${await productName(ctx, l.productId)} ${l.quantity}`),
-        );
-        return names.join("，");
-      },
-      ask: (_s, ctx) => ({ text: ctx.t("stock.ask_lines") }),
-      take: async (r, s, ctx) => {
-        const parsed = parseStockLines(r.text ?? "", await ctx.lookups.products());
-        if (!parsed.lines.length)
-          return {
-            ok: false,
-            key: parsed.errors.length ? "stock.bad_lines" : "stock.no_lines",
-            params: { errors: errorText(ctx, parsed.errors) },
-          };
-        // Unreadable fragments are reported at the confirm step; what was read is kept.
-        return {
-          ok: true,
-          state: {
-            ...s,
-            lines: parsed.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })),
-            lineErrors: parsed.errors.map((e) => ctx.t(`stock.${e.reason}`, { fragment: e.fragment })),
-          },
-        };
-      },
-      clear: (s) => ({ ...s, lines: undefined, lineErrors: undefined }),
+    lines: linesStep,
+    // Asked only when a future date came with the counts: the optional date step below is
+    // never asked by itself, and today must not stand in for the date the rep wrote.
+    // `display` keeps it out of the summary, the edit list and the confirm offers.
+    redate: {
+      label: "stock.date",
+      display: true,
+      missing: (s) => !!s.futureDate && !s.date,
+      show: () => null,
+      ask: (_s, ctx) => ({ text: ctx.t("stock.ask_date"), choices: dayChoices(ctx) }),
+      take: takeDate,
+      clear: (s) => ({ ...s, futureDate: undefined }),
     },
     date: {
       label: "stock.date",
       optional: true,
       missing: (s) => !s.date,
-      show: (s, ctx) => s.date ?? localDate(ctx.now, ctx.timeZone),
+      show: (s, ctx) => s.date ?? today(ctx),
       ask: (_s, ctx) => ({ text: ctx.t("stock.ask_date"), choices: dayChoices(ctx) }),
-      take: (r, s, ctx) => {
-        const d = readDate(r, ctx);
-        return d && d.date <= localDate(ctx.now, ctx.timeZone)
-          ? { ok: true, state: { ...s, date: d.date } }
-          : { ok: false, key: "visit.bad_when", params: { text: r.text ?? "" } };
-      },
-      clear: (s) => ({ ...s, date: undefined }),
+      take: takeDate,
+      clear: (s) => ({ ...s, date: undefined, futureDate: undefined }),
     },
   },
   complete: async (s, ctx) => {
@@ -127,7 +177,7 @@ export const stockFlow = defineFlow<StockDraft>({
         id: ctx.submissionId,
         repId: ctx.user.id,
         customerId: s.customerId!,
-        date: s.date ?? localDate(ctx.now, ctx.timeZone),
+        date: s.date ?? today(ctx),
         lines: s.lines ?? [],
       },
       writerOf(ctx),

@@ -1,16 +1,8 @@
-import { localDate } from "../../domain/dates";
 import { visitMethods, visitPurposes } from "../../domain/visits/visit-rules";
 import { defineFlow, type FlowContext, type Step, writerOf } from "../flow";
-import {
-  takeCustomer,
-  takeFollowUp,
-  takeMethod,
-  takeNextStep,
-  takeProducts,
-  takePurposes,
-  takeRating,
-  takeWhen,
-} from "../understand/extract";
+import { withNotices } from "../flow-runner";
+import { takeMethod, takeProducts, takePurposes } from "../understand/extract";
+import { mentionsPrescriptionCount } from "../understand/prescriptions";
 import { findRating } from "../understand/ratings";
 import {
   askCustomer,
@@ -18,9 +10,9 @@ import {
   dayChoices,
   productLabel,
   readDate,
-  resolveCustomer,
   takeCustomerAnswer,
 } from "./pick";
+import { clearCustomer, futureNotice, readLine, toPurpose } from "./visit-line";
 
 export interface VisitDraft extends CustomerSlot {
   date?: string;
@@ -37,62 +29,38 @@ export interface VisitDraft extends CustomerSlot {
   planCustomerId?: string;
 }
 
-/** The understanding vocabulary says "competitor"/"trial"; the record keeps the domain's names. */
-const PURPOSE_ALIAS: Record<string, string> = { competitor: "competitor_intel", trial: "trial_tracking" };
-const toPurpose = (p: string) => PURPOSE_ALIAS[p] ?? p;
+/** The longest text each free-text field takes: as much as the visit record allows (visitCreate). */
+const TEXT_MAX = { notes: 4000, nextStep: 1000 } as const;
 
-const textStep = (key: keyof VisitDraft, label: string, ask: string): Step<VisitDraft> => ({
+const textStep = (key: keyof typeof TEXT_MAX, label: string, ask: string): Step<VisitDraft> => ({
   label,
   optional: true,
   missing: (s) => !s[key],
   show: (s) => (s[key] ? String(s[key]) : null),
   ask: (_s, ctx) => ({ text: ctx.t(ask) }),
-  take: (r, s) =>
-    r.text?.trim()
-      ? { ok: true, state: { ...s, [key]: r.text.trim().slice(0, 1000) } }
-      : { ok: false, key: "common.empty" },
+  take: (r, s, ctx) => {
+    const text = r.text?.trim() ?? "";
+    if (!text) return { ok: false, key: "common.empty" };
+    // Refused, not trimmed: the rep rewrites it without the figures (DOMAIN.md §9).
+    if (mentionsPrescriptionCount(text)) return { ok: false, key: "visit.no_prescription_counts" };
+    // Refused, not cut: a silently shortened note loses what the rep wrote last.
+    if (text.length > TEXT_MAX[key])
+      return {
+        ok: false,
+        key: "visit.text_too_long",
+        params: { field: ctx.t(label), max: TEXT_MAX[key], length: text.length },
+      };
+    return { ok: true, state: { ...s, [key]: text } };
+  },
   clear: (s) => ({ ...s, [key]: undefined }),
 });
 
 const when = (s: VisitDraft, ctx: FlowContext) =>
   (s.date ? `${s.date}${s.time ? ` ${s.time}` : ""}` : null) ?? ctx.t("common.none");
 
-/** Everything a free-text line gives: `拜访 协和 王主任 昨天 评级6 下周二复访`. */
 const absorb = async (text: string, s: VisitDraft, ctx: FlowContext): Promise<VisitDraft> => {
-  const opts = { now: ctx.now, timeZone: ctx.timeZone };
-  const products = await ctx.lookups.products();
-  let rest = text;
-  const next: VisitDraft = { ...s };
-  const f = takeFollowUp(rest, opts);
-  rest = f.text;
-  if (f.value) next.followUpOn = f.value;
-  const w = takeWhen(rest, opts);
-  rest = w.text;
-  if (w.value && w.value.date <= localDate(ctx.now, ctx.timeZone)) {
-    next.date = w.value.date;
-    next.time =
-      w.value.timeKnown && w.value.hour !== undefined
-        ? `${String(w.value.hour).padStart(2, "0")}:${String(w.value.minute ?? 0).padStart(2, "0")}`
-        : null;
-  }
-  for (const take of [takeRating, takeNextStep, takeMethod, takePurposes] as const) {
-    const r = take(rest) as { value: unknown; text: string };
-    rest = r.text;
-    if (r.value === undefined) continue;
-    if (take === takeRating) next.rating = r.value as number;
-    if (take === takeNextStep) next.nextStep = r.value as string;
-    if (take === takeMethod) next.method = r.value as string;
-    if (take === takePurposes) next.purposes = [...new Set((r.value as string[]).map(toPurpose))];
-  }
-  const p = takeProducts(rest, products);
-  rest = p.text;
-  if (p.value) next.productIds = p.value;
-  if (!next.customerId && rest.trim()) {
-    const pick = takeCustomer(rest, await ctx.lookups.myCustomers());
-    if (pick)
-      return resolveCustomer(next, pick.customerQuery, await ctx.lookups.myCustomers(), "visit.no_customer");
-  }
-  return next;
+  const { next, notices } = await readLine(text, s, ctx);
+  return withNotices(next, notices);
 };
 
 export const visitFlow = defineFlow<VisitDraft>({
@@ -120,18 +88,17 @@ export const visitFlow = defineFlow<VisitDraft>({
       take: async (r, s, ctx) => {
         const list = await ctx.lookups.myCustomers();
         if (r.choiceId || !r.text) return takeCustomerAnswer(r, s, ctx, list, "visit.no_customer");
+        // A new answer replaces the last question's candidates: a name that matches none of the
+        // rep's customers is said so, not met with the old "which 王?" again.
+        const fresh = clearCustomer(s);
         // A whole line typed at this step may carry the date and rating too.
-        const absorbed = await absorb(r.text, s, ctx);
-        if (absorbed.customerId || absorbed.candidates?.length) return { ok: true, state: absorbed };
-        return takeCustomerAnswer(r, absorbed, ctx, list, "visit.no_customer");
+        const { next, notices } = await readLine(r.text, fresh, ctx);
+        const named = next.customerId || next.candidates?.length || next.customerQuery;
+        if (named || JSON.stringify(next) !== JSON.stringify(fresh) || notices.length)
+          return { ok: true, state: withNotices(next, notices) };
+        return takeCustomerAnswer(r, next, ctx, list, "visit.no_customer");
       },
-      clear: (s) => ({
-        ...s,
-        customerId: undefined,
-        customerName: undefined,
-        candidates: undefined,
-        customerQuery: undefined,
-      }),
+      clear: clearCustomer,
     },
     when: {
       label: "visit.when",
@@ -140,11 +107,15 @@ export const visitFlow = defineFlow<VisitDraft>({
       ask: (_s, ctx) => ({ text: ctx.t("visit.ask_when"), choices: dayChoices(ctx) }),
       take: async (r, s, ctx) => {
         // A line typed here may carry more than the date ("今天 评级6 下周二复访", after a plan tap).
-        const absorbed = r.text ? await absorb(r.text, s, ctx) : s;
-        if (absorbed.date) return { ok: true, state: absorbed };
+        if (r.text) {
+          const { next, notices, whenNotice } = await readLine(r.text, s, ctx);
+          // A date refused with its reason (later than now, 25点) is asked again with that reason.
+          if (next.date || whenNotice) return { ok: true, state: withNotices(next, notices) };
+        }
         const d = readDate(r, ctx);
         if (!d) return { ok: false, key: "visit.bad_when", params: { text: r.text ?? "" } };
-        if (d.date > localDate(ctx.now, ctx.timeZone)) return { ok: false, key: "visit.future_when" };
+        const future = futureNotice(d.date, d.time, ctx);
+        if (future) return { ok: false, key: future.key, params: future.params };
         return { ok: true, state: { ...s, date: d.date, time: d.time } };
       },
       clear: (s) => ({ ...s, date: undefined, time: undefined }),

@@ -19,11 +19,15 @@ export const expenseMessages = {
   ],
   "expense.ask_date": ["哪天的费用？", "Which day?"],
   "expense.bad_date": ["没看懂日期「{text}」。", "I couldn't read the date “{text}”."],
+  "expense.future_date": [
+    "报销日期 {date} 还没到：报销的是已经花出的钱，日期不能晚于今天。",
+    "{date} hasn't come yet: a reimbursement is money already spent, so it can't be dated after today.",
+  ],
   "expense.ask_description": ["简单说明用途：", "What was it for?"],
   "expense.ask_invoice": ["发票号码？", "The invoice number?"],
   "expense.bad_invoice": [
-    "发票号是 6 位以上的字母或数字。",
-    "An invoice number has 6 or more letters or digits.",
+    "「{text}」不是有效的发票号：发票号是 6 位以上的字母或数字。",
+    "“{text}” is not an invoice number. An invoice number has 6 or more letters or digits.",
   ],
   "expense.ask_attendees": [
     "招待了哪些人？（用逗号分隔，如「王主任, 李医生」）",
@@ -32,6 +36,10 @@ export const expenseMessages = {
   "expense.ask_receipt": [
     "请发送票据照片（或回复「跳过」）。",
     "Send a photo of the receipt (or reply “skip”).",
+  ],
+  "expense.not_a_receipt": [
+    "没收到图片，请发送票据照片或回复「跳过」。",
+    "That wasn't a photo: send a photo of the receipt, or reply “skip”.",
   ],
   "expense.receipt_saved": ["已收到票据", "receipt received"],
   "expense.receipt_skipped": ["未附票据", "no receipt"],

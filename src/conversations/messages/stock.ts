@@ -11,7 +11,11 @@ export const stockMessages = {
     "请输入产品和数量，如「感冒灵 24盒, 维C 10」。",
     "Products and counts, e.g. “Ganmaoling 24 boxes, Vitamin C 10”.",
   ],
-  "stock.bad_lines": ["这些没看懂：{errors}。其余已记下。", "I couldn't read: {errors}. The rest is noted."],
+  "stock.none_read": ["这些没看懂：{errors}，都没有记下。", "I couldn't read: {errors} — nothing was noted."],
+  "stock.left_out": [
+    "未记入：{errors}。要补上请再发，如「维C 10」。",
+    "Not recorded: {errors}. Send them again to add them, e.g. “Vitamin C 10”.",
+  ],
   "stock.no_lines": [
     "没有识别到产品和数量，请按「产品 数量」输入。",
     "I found no product with a count; please write “product count”.",
@@ -19,7 +23,16 @@ export const stockMessages = {
   "stock.unknown_product": ["「{fragment}」不是已知产品", "“{fragment}” is not a known product"],
   "stock.no_quantity": ["「{fragment}」缺少数量", "“{fragment}” has no count"],
   "stock.ambiguous_product": ["「{fragment}」对应多个产品", "“{fragment}” matches several products"],
+  "stock.negative_quantity": ["「{fragment}」的数量不能是负数", "“{fragment}”: a count cannot be negative"],
   "stock.ask_date": ["哪天盘点的？", "Which day was the count?"],
+  "stock.bad_date": [
+    "没看懂日期「{text}」，可以说：今天、昨天、11月20日。",
+    "I couldn't read the date “{text}”. Try: today, yesterday, Nov 20.",
+  ],
+  "stock.future_date": [
+    "盘点日期不能晚于今天（{date} 还没到）。",
+    "A count can't be dated in the future ({date} hasn't come yet).",
+  ],
   "stock.confirm_title": ["请确认库存上报：", "Please confirm the stock report:"],
   "stock.saved": [
     "✅ 已上报 {store} 的库存（{count} 个产品）。",

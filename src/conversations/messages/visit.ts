@@ -30,6 +30,22 @@ export const visitMessages = {
   "visit.future_when": ["拜访时间不能晚于今天。", "A visit can't be in the future."],
   "visit.ask_rating": ["客户对产品的使用评级（1-7）？", "The doctor's usage rating (1-7)?"],
   "visit.bad_rating": ["评级是 1 到 7 的整数。", "The rating is a whole number from 1 to 7."],
+  "visit.bad_time": [
+    "时间不对：「{text}」不是一天里的时刻（小时 0–23，分钟 0–59）。",
+    "That time is not valid: “{text}” is not a time of day (hours 0–23, minutes 0–59).",
+  ],
+  "visit.later_today": [
+    "拜访时间不能晚于今天，也不能晚于现在（{now}）。",
+    "A visit can't be in the future — not later than now ({now}).",
+  ],
+  "visit.text_too_long": [
+    "「{field}」最多 {max} 字，这段有 {length} 字，请缩短后再发。",
+    "“{field}” takes at most {max} characters; this has {length}. Please shorten it and send it again.",
+  ],
+  "visit.no_prescription_counts": [
+    "按合规要求，不记录医生个人的处方数量（统方），含处方数字的内容没有保存。请去掉处方数字再写。",
+    "Compliance: individual doctors' prescription counts (统方) are not recorded, so the text with prescription figures was not saved. Please write it without them.",
+  ],
   "visit.ask_method": ["拜访方式？", "How did you meet?"],
   "visit.ask_purposes": [
     "拜访目的？（可选多个，用逗号分隔）",

@@ -10,7 +10,7 @@ export interface AmountHit {
 }
 
 export interface AmountError {
-  error: "too_many_decimals";
+  error: "too_many_decimals" | "negative";
   matched: string;
   start: number;
   end: number;
@@ -60,10 +60,30 @@ const PATTERNS: AmountPattern[] = [
   },
 ];
 
-const BARE = new RegExp(`(?<![\\w.,/:-])${NUM}(?![\\w.,/:%-])`, "g");
+/** A standalone number; a minus on it is captured (-85) so it is refused, not left as text. */
+const BARE = new RegExp(`(?<![\\w.,/:-])(?:(?<=^|[\\s(（])[-−])?${NUM}(?![\\w.,/:%-])`, "g");
 
-const toHit = (m: RegExpExecArray, value: number | "too_many_decimals"): AmountHit | AmountError => {
-  const span = { matched: m[0].trim(), start: m.index, end: m.index + m[0].trimEnd().length };
+/**
+ * A minus written on the amount (-50元, -¥50), after a space or at the start: money is
+ * never negative, and dropping the sign would file a different amount than the rep typed.
+ * A dash after a word or digit (11-20, 餐费-50) is left alone.
+ */
+const minusBefore = (text: string, start: number): boolean =>
+  /[-−]/.test(text[start - 1] ?? "") && /^$|[\s(（]/.test(text[start - 2] ?? "");
+
+const toHit = (
+  text: string,
+  m: RegExpExecArray,
+  value: number | "too_many_decimals",
+): AmountHit | AmountError => {
+  const negative = /^[-−]/.test(m[0]) || minusBefore(text, m.index);
+  const start = negative && !/^[-−]/.test(m[0]) ? m.index - 1 : m.index;
+  const span = {
+    matched: text.slice(start, m.index + m[0].trimEnd().length).trim(),
+    start,
+    end: m.index + m[0].trimEnd().length,
+  };
+  if (negative) return { error: "negative", ...span };
   return value === "too_many_decimals" ? { error: value, ...span } : { amount: value, ...span };
 };
 
@@ -81,17 +101,18 @@ export const findAmount = (text: string, opts: { bare?: boolean } = {}): AmountH
   for (const p of PATTERNS) {
     for (const m of firstMatch(text, p.re)) {
       const value = p.num(m);
-      if (value !== null) return toHit(m, value);
+      if (value !== null) return toHit(text, m, value);
     }
   }
-  const whole = new RegExp(`^${NUM}$`).exec(text.trim());
-  if (whole) return toHit(whole, fromDigits(whole[1]));
+  const trimmed = text.trim();
+  const whole = new RegExp(`^[-−]?${NUM}$`).exec(trimmed);
+  if (whole) return toHit(trimmed, whole, fromDigits(whole[1]));
   if (!opts.bare) return null;
   const bare = firstMatch(text, BARE)[0];
-  return bare ? toHit(bare, fromDigits(bare[1])) : null;
+  return bare ? toHit(text, bare, fromDigits(bare[1])) : null;
 };
 
-/** The amount in CNY, or null (none, or more than 2 decimals — see `findAmount` for the reason). */
+/** The amount in CNY, or null (none, negative or more than 2 decimals — see `findAmount` for the reason). */
 export const parseAmount = (text: string): number | null => {
   const hit = findAmount(normalize(text));
   return hit && "amount" in hit ? hit.amount : null;

@@ -7,6 +7,7 @@ import { findAmount } from "./amounts";
 import { findFollowUp, findWhen, type When, type WhenOptions } from "./dates";
 import { type CustomerCandidate, matchCustomers, type ProductCandidate } from "./names";
 import { cut, escapeRegExp } from "./normalize";
+import { strayPersonName } from "./person-name";
 import { findRating } from "./ratings";
 import { CATEGORIES, type ExpenseCategory, METHODS, PURPOSES, type VisitMethod } from "./vocab";
 
@@ -118,22 +119,43 @@ const INVOICE =
   /(?:发票(?:号码?)?|invoice(?:\s*(?:no\.?|number|#))?|inv\.?|fapiao)\s*[:：#]?\s*([A-Za-z0-9-]{6,})/i;
 /** 8- or 20-digit invoice numbers without the word: too long to be an amount anyway. */
 const BARE_INVOICE = /(?<![\d.,])(\d{8}|\d{20})(?![\d.,])/;
+/** The invoice word with a number too short to be one (发票12, invoice x1): a typo, not text. */
+const SHORT_INVOICE =
+  /(?:发票(?:号码?)?|invoice(?:\s*(?:no\.?|number|#))?|inv\.?|fapiao)(?:\s*[:：#]\s*|\s+|(?=\d))(?=[A-Za-z-]*\d)[A-Za-z0-9-]{1,5}(?![A-Za-z0-9-])/i;
 
-export const takeInvoice = (text: string): Taken<string> => {
+/** A value that was written but is wrong: cut out of the text, `bad` is what was written. */
+export type Checked<T> = Taken<T> & { bad?: string };
+
+export const takeInvoice = (text: string): Checked<string> => {
   const m = INVOICE.exec(text) ?? BARE_INVOICE.exec(text);
-  return m ? { value: m[1], text: cut(text, m.index, m.index + m[0].length) } : none(text);
+  if (m) return { value: m[1], text: cut(text, m.index, m.index + m[0].length) };
+  const short = SHORT_INVOICE.exec(text);
+  return short
+    ? { value: undefined, text: cut(text, short.index, short.index + short[0].length), bad: short[0] }
+    : none(text);
 };
 
-export const takeAmount = (text: string, bare: boolean): Taken<number> => {
+/** A wrong amount (-50元, 320.555元) is cut out too, so it never becomes the description. */
+export const takeAmount = (text: string, bare: boolean): Checked<number> => {
   const a = findAmount(text, { bare });
-  return a && "amount" in a ? { value: a.amount, text: cut(text, a.start, a.end) } : none(text);
+  if (!a) return none(text);
+  const rest = cut(text, a.start, a.end);
+  return "amount" in a ? { value: a.amount, text: rest } : { value: undefined, text: rest, bad: a.matched };
 };
 
 export interface CustomerPick {
   customerQuery: string;
   customerIds: string[];
   rest: string;
+  /**
+   * A person's name left over when the run named only places (`协和 张三`, `Dr. Smith at
+   * Union`): the rep meant someone there they have no record of, not the hospital itself.
+   */
+  unknownName?: string;
 }
+
+/** Doctors are the people among customers; the other kinds are places (hospital, pharmacy…). */
+const isPerson = (c: CustomerCandidate) => c.kind === "doctor";
 
 /** The longest run of words that names a customer (earliest on a tie); the other words are left over. */
 export const takeCustomer = (text: string, customers: CustomerCandidate[]): CustomerPick | null => {
@@ -146,8 +168,17 @@ export const takeCustomer = (text: string, customers: CustomerCandidate[]): Cust
       const query = words.slice(start, start + len).join(" ");
       const matches = matchCustomers(query, customers);
       if (matches.length === 0) continue;
-      const rest = [...words.slice(0, start), ...words.slice(start + len)].join(" ");
-      return { customerQuery: query, customerIds: matches.map((m) => m.id), rest };
+      const others = [...words.slice(0, start), ...words.slice(start + len)];
+      const ids = matches.map((m) => m.id);
+      const matched = new Set(ids);
+      const places = customers.filter((c) => matched.has(c.id)).every((c) => !isPerson(c));
+      const unknownName = places ? strayPersonName(others) : undefined;
+      return {
+        customerQuery: query,
+        customerIds: ids,
+        rest: others.join(" "),
+        ...(unknownName ? { unknownName } : {}),
+      };
     }
   }
   return null;

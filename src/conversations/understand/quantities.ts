@@ -18,7 +18,7 @@ export interface StockLine {
 
 export interface StockLineError {
   fragment: string;
-  reason: "unknown_product" | "no_quantity" | "ambiguous_product";
+  reason: "unknown_product" | "no_quantity" | "ambiguous_product" | "negative_quantity";
   candidates?: string[];
 }
 
@@ -63,9 +63,13 @@ const EN_UNIT_RE = Object.keys(EN_UNITS)
   .join("|");
 const NUM = `(\\d+|[${CN_NUM_CHARS}]+)`;
 
-/** A count followed by a unit, or a bare count standing alone (space/separator/end after it). */
+/**
+ * A count followed by a unit, or a bare count standing alone (space/separator/end after it).
+ * A minus on the count after a space (感冒灵 -5盒) is captured so the line is refused, not
+ * read as 5; a dash between name and count (感冒灵-5盒, 感冒灵 - 5盒) stays a separator.
+ */
 const QTY = new RegExp(
-  `(?<![A-Za-z0-9.])(?:[x×*]\\s*)?${NUM}\\s*(?:(${ZH_UNITS})|(${EN_UNIT_RE})\\b|(?=\\s|$|[,;、]))`,
+  `(?<![A-Za-z0-9.])(?:(?<=^|[\\s,;、:：])([-−]))?(?:[x×*]\\s*)?${NUM}\\s*(?:(${ZH_UNITS})|(${EN_UNIT_RE})\\b|(?=\\s|$|[,;、]))`,
   "gi",
 );
 
@@ -86,20 +90,25 @@ export const parseQuantity = (text: string): Quantity | null => {
 interface QtyHit extends Quantity {
   start: number;
   end: number;
+  negative: boolean;
 }
 
 const findQuantities = (fragment: string): QtyHit[] =>
   [...fragment.matchAll(QTY)].flatMap((m) => {
-    const quantity = parseIntLoose(m[1]);
+    const quantity = parseIntLoose(m[2]);
     // Chinese digits glued to a name (三九感冒灵) are part of the name, not a count.
-    if (quantity === null || (!/^\d+$/.test(m[1]) && !m[2] && !m[3])) return [];
-    const unit = unitOf(m[2], m[3]);
+    if (quantity === null || (!/^\d+$/.test(m[2]) && !m[3] && !m[4])) return [];
+    const unit = unitOf(m[3], m[4]);
     const start = m.index ?? 0;
-    return [{ quantity, ...(unit ? { unit } : {}), start, end: start + m[0].length }];
+    return [{ quantity, ...(unit ? { unit } : {}), start, end: start + m[0].length, negative: !!m[1] }];
   });
 
 const SEPARATORS = /[,;、\n]/;
 const trimJunk = (s: string) => s.replace(/^[\s:：\-–—=]+|[\s:：\-–—=]+$/g, "");
+
+/** The part of a matched line after the store that precedes the product ("大药房 感冒灵 24盒" → "感冒灵 24盒"). */
+const ownPart = (matched: string, leading: string) =>
+  leading ? matched.slice(matched.indexOf(leading) + leading.length).trim() : matched;
 
 const scanFragment = (
   fragment: string,
@@ -107,12 +116,21 @@ const scanFragment = (
   out: StockLines,
   first: boolean,
 ): void => {
+  // Only the text before the first product of the first fragment can be the store.
+  let storeOpen = first && out.lines.length === 0 && out.errors.length === 0;
+  const takeLeading = (leading: string) => {
+    if (storeOpen && leading) out.leading = trimJunk(leading);
+    storeOpen = false;
+  };
   const qtys = findQuantities(fragment);
   if (qtys.length === 0) {
     const r = resolveProductIn(fragment, products);
-    if (first && out.lines.length === 0 && "error" in r && r.error === "unknown_product")
-      out.leading = fragment;
-    else out.errors.push({ fragment, reason: "no_quantity" });
+    if (storeOpen && "error" in r && r.error === "unknown_product") out.leading = fragment;
+    else if ("error" in r) out.errors.push({ fragment, reason: "no_quantity" });
+    else {
+      takeLeading(r.leading);
+      out.errors.push({ fragment: ownPart(fragment, r.leading), reason: "no_quantity" });
+    }
     return;
   }
   let prevEnd = 0;
@@ -122,6 +140,7 @@ const scanFragment = (
     prevEnd = q.end;
     const r = resolveProductIn(segment, products);
     if ("error" in r) {
+      storeOpen = false;
       out.errors.push({
         fragment: matched,
         reason: r.error,
@@ -129,9 +148,13 @@ const scanFragment = (
       });
       continue;
     }
-    if (first && out.lines.length === 0 && r.leading) out.leading = trimJunk(r.leading);
+    takeLeading(r.leading);
     // The store before the product ("大药房 感冒灵 24盒") is not part of the stock line.
-    const own = r.leading ? matched.slice(matched.indexOf(r.leading) + r.leading.length).trim() : matched;
+    const own = ownPart(matched, r.leading);
+    if (q.negative) {
+      out.errors.push({ fragment: own, reason: "negative_quantity" });
+      continue;
+    }
     out.lines.push({
       productId: r.productId,
       quantity: q.quantity,

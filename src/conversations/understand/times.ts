@@ -66,3 +66,26 @@ export const findTime = (text: string): TimeHit | null => {
   const noon = NOON.exec(text);
   return noon ? hit(noon, 12, 0) : null;
 };
+
+const ZH_BAD = new RegExp(
+  `(?:凌晨|早上|早晨|上午|中午|下午|傍晚|晚上)?\\s*(\\d{1,2}|[${CN_NUM_CHARS}]{1,3})\\s*[点時时](?:\\s*(\\d{1,3}|[${CN_NUM_CHARS}]{1,3})\\s*分)?`,
+);
+const CLOCK_BAD = /(?<![\d:.])(\d{1,2}):(\d{2})(?![\d:])/;
+const EN_BAD = /(?<![\d:.])(\d{1,2})(?::(\d{2}))?\s*(?:am|pm|a\.m\.|p\.m\.)(?![a-z])/i;
+
+/**
+ * A time of day that cannot be (25点, 25:61, 13pm), or null. findTime skips these; a reader
+ * that only used findTime would drop the time silently and log the day at noon.
+ */
+export const findBadTime = (text: string): { matched: string; start: number; end: number } | null => {
+  const wrong = (re: RegExp, maxHour: number) => {
+    const m = re.exec(text);
+    if (!m) return null;
+    const hour = parseIntLoose(m[1]);
+    const minute = m[2] ? parseIntLoose(m[2]) : 0;
+    if (hour !== null && minute !== null && hour <= maxHour && minute <= 59) return null;
+    const lead = m[0].length - m[0].trimStart().length;
+    return { matched: m[0].trim(), start: m.index + lead, end: m.index + m[0].trimEnd().length };
+  };
+  return wrong(CLOCK_BAD, 23) ?? wrong(EN_BAD, 12) ?? wrong(ZH_BAD, 23);
+};

@@ -84,6 +84,15 @@ export const checkExpense = (input: ExpenseInput, ctx: ExpenseContext): Result<E
   return ok({ ...budget.value, warnings });
 };
 
+/**
+ * A reimbursement pays back money already spent, so it cannot be dated after `today` (the
+ * company's date); a pre-approval plans ahead and may be. Chat and the API both ask it.
+ */
+export const checkExpenseDate = (kind: ExpenseKind, date: IsoDate, today: IsoDate): Result<null> =>
+  kind === "reimbursement" && date > today
+    ? fail("validation", "expense.future_date", { date }, "date")
+    : ok(null);
+
 const checkInvoice = (input: ExpenseInput, ctx: ExpenseContext): Result<null> => {
   const invoiceNo = input.invoiceNo ? normalizeInvoiceNo(input.invoiceNo) : "";
   if (input.kind === "reimbursement" && invoiceNo === "") {
