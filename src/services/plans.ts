@@ -56,7 +56,7 @@ const visitFieldsOn = (date: IsoDate) => {
       and v.status = 'logged' and v.date <= ${lastDayOfMonth(month)})`,
     parentArea: sql<string | null>`(select p.area from ${customers} p where p.id = ${customers.parentId})`,
     followUpsDue: sql<IsoDate[]>`json((select json_group_array(v.follow_up_on) from ${visits} v
-      where v.customer_id = ${customers.id} and v.follow_up_on is not null
+      where v.customer_id = ${customers.id} and v.status = 'logged' and v.follow_up_on is not null
         and v.follow_up_done_at is null and v.follow_up_on <= ${date}))`,
   };
 };

@@ -57,6 +57,22 @@ export const scrubJson = (v: unknown, o: ScrubOptions): unknown => {
 };
 
 /**
+ * A message to someone else that lists several customers (a rep's daily plan, follow-ups):
+ * the erased customer's entries anonymized like their own records, everything else kept,
+ * so the message still goes out for the customers it is also about.
+ */
+export const scrubCustomerEntries = (v: unknown, customerId: string, o: ScrubOptions): unknown => {
+  if (typeof v === "string") return maskValues(v, o.values);
+  if (Array.isArray(v)) return v.map((x) => scrubCustomerEntries(x, customerId, o));
+  if (v === null || typeof v !== "object") return v;
+  const entry = v as Record<string, unknown>;
+  if (entry.customerId === customerId) return scrubJson(entry, { ...o, own: true });
+  return Object.fromEntries(
+    Object.entries(entry).map(([k, x]) => [k, scrubCustomerEntries(x, customerId, o)]),
+  );
+};
+
+/**
  * A copy with every personal key blanked, for a record about someone else that merely
  * names the customer (a doctor's row naming their hospital): an export shows the link,
  * never the other person's data.

@@ -3,7 +3,7 @@
  * them as one document, or erase it everywhere — the audit log's copies included —
  * keeping only the fact that an erasure happened, by whom and when.
  */
-import { and, eq, inArray, or, type SQL, sql } from "drizzle-orm";
+import { and, eq, inArray, ne, or, type SQL, sql } from "drizzle-orm";
 import { auditInsert } from "../db/audit";
 import { type Db, runBatch, type Statement } from "../db/client";
 import {
@@ -25,7 +25,7 @@ import {
 } from "../db/schema";
 import { fail, ok, type Result } from "../domain/result";
 import type { Actor, ServiceContext } from "./context";
-import { maskValues, personalValues, redactPersonal, scrubJson } from "./privacy-scrub";
+import { maskValues, personalValues, redactPersonal, scrubCustomerEntries, scrubJson } from "./privacy-scrub";
 
 type AuditRow = typeof auditLog.$inferSelect;
 
@@ -98,12 +98,39 @@ const coVisitScrubs = async (w: Db, id: string, values: string[]) => {
     );
 };
 
-/** Outbox rows addressed to the customer, or whose data names them (a rep's alert about them). */
-const outboxAbout = (id: string) =>
-  or(
-    and(eq(outbox.recipientType, "customer"), eq(outbox.recipientId, id)),
-    sql`instr(${outbox.data}, ${id}) > 0`,
-  );
+const addressedTo = (id: string) => and(eq(outbox.recipientType, "customer"), eq(outbox.recipientId, id));
+
+/**
+ * Rewrites of the messages to others that name the customer. One about them alone (a churn
+ * alert) is stopped if still waiting and emptied; one listing others too (a rep's daily plan)
+ * keeps going with the customer's entries anonymized — erasing one customer must not drop
+ * a rep's whole plan.
+ */
+const outboxScrubs = async (w: Db, id: string, values: string[], anonymousName: string) => {
+  const rows = await w
+    .select({ id: outbox.id, data: outbox.data, status: outbox.status })
+    .from(outbox)
+    .where(
+      and(
+        sql`instr(${outbox.data}, ${id}) > 0`,
+        or(ne(outbox.recipientType, "customer"), ne(outbox.recipientId, id)),
+      ),
+    );
+  const o = { values, own: false, anonymousName };
+  return rows.map((r) => {
+    const aboutOnly = (r.data as Record<string, unknown>).customerId === id;
+    if (!aboutOnly)
+      return w
+        .update(outbox)
+        .set({ data: scrubCustomerEntries(r.data, id, o) as typeof r.data })
+        .where(eq(outbox.id, r.id));
+    const waiting = r.status === "pending" || r.status === "retrying";
+    return w
+      .update(outbox)
+      .set({ data: {}, ...(waiting ? { status: "suppressed" as const, suppressedReason: "erased" } : {}) })
+      .where(eq(outbox.id, r.id));
+  });
+};
 
 const exportVisits = async (db: Db, id: string) => {
   const rows = await db.select().from(visits).where(eq(visits.customerId, id)).orderBy(visits.at);
@@ -201,12 +228,8 @@ export const createPrivacyService = (ctx: ServiceContext) => {
     w
       .update(outbox)
       .set({ status: "suppressed", suppressedReason: "erased" })
-      .where(and(outboxAbout(c.id), inArray(outbox.status, ["pending", "retrying"]))),
-    w.update(outbox).set({ data: {} }).where(outboxAbout(c.id)),
-    w
-      .update(outbox)
-      .set({ address: null })
-      .where(and(eq(outbox.recipientType, "customer"), eq(outbox.recipientId, c.id))),
+      .where(and(addressedTo(c.id), inArray(outbox.status, ["pending", "retrying"]))),
+    w.update(outbox).set({ data: {}, address: null }).where(addressedTo(c.id)),
     w
       .update(visits)
       .set({ notes: null, keyMessage: null, competitorInfo: null, outcome: null, nextStep: null })
@@ -228,6 +251,7 @@ export const createPrivacyService = (ctx: ServiceContext) => {
       const statements: Statement[] = [
         ...(await auditScrubs(w, id, personalValues(c), anonymousName)),
         ...(await coVisitScrubs(w, id, personalValues(c))),
+        ...(await outboxScrubs(w, id, personalValues(c), anonymousName)),
         ...eraseStatements(w, c, at, anonymousName),
         auditInsert(w, {
           actorId: actor.id,

@@ -1,8 +1,22 @@
-import { and, eq, inArray, isNotNull, isNull, lte } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, isNull, lte, sql } from "drizzle-orm";
 import { customers, visits } from "../../db/schema";
 import { daysBetween } from "../../domain/dates";
 import { defineJob } from "../job";
 import { activeUsers, chatMessage, userRecipient } from "../recipients";
+
+/**
+ * A follow-up promised in a logged visit (not a voided one), due by `date`, not yet done —
+ * the daily plan's rule too.
+ */
+const openFollowUpDue = (date: string) =>
+  and(
+    sql`${visits.status} = 'logged'`,
+    isNotNull(visits.followUpOn),
+    isNull(visits.followUpDoneAt),
+    lte(visits.followUpOn, date),
+  );
+/** Customers erased or made inactive drop out of reminders, as out of the daily plan. */
+const stillACustomer = [eq(customers.active, true), isNull(customers.erasedAt)];
 
 /** 08:00 and 14:00: follow-ups promised for today or earlier and not yet visited. */
 export const followUpRemindersJob = defineJob({
@@ -15,7 +29,7 @@ export const followUpRemindersJob = defineJob({
       .selectDistinct({ repId: customers.ownerId })
       .from(visits)
       .innerJoin(customers, eq(customers.id, visits.customerId))
-      .where(and(isNotNull(visits.followUpOn), isNull(visits.followUpDoneAt), lte(visits.followUpOn, date)));
+      .where(and(openFollowUpDue(date), ...stillACustomer));
     const dueIds = new Set(due.map((d) => d.repId));
     return reps.filter((r) => dueIds.has(r.id)).map((r) => r.id);
   },
@@ -33,14 +47,7 @@ export const followUpRemindersJob = defineJob({
       })
       .from(visits)
       .innerJoin(customers, eq(customers.id, visits.customerId))
-      .where(
-        and(
-          inArray(visits.customerId, mine),
-          isNotNull(visits.followUpOn),
-          isNull(visits.followUpDoneAt),
-          lte(visits.followUpOn, date),
-        ),
-      )
+      .where(and(inArray(visits.customerId, mine), openFollowUpDue(date), ...stillACustomer))
       .orderBy(visits.followUpOn);
     if (rows.length === 0) return { recipientId: repId, messages: [] };
     const items = rows.map((r) => ({
