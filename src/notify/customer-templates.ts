@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { type Locale, translator } from "../conversations/messages";
 import { sign } from "../lib/secrets";
+import { registerChatTemplate } from "./templates";
 
 /** The outbox template name of a care greeting (services/care.ts enqueues it). */
 export const CARE_GREETING = "care_greeting";
@@ -34,11 +35,14 @@ export const parseCareGreeting = (data: unknown): CareGreetingData | null => {
 };
 
 const localeOf = (locale: string): Locale => (locale === "en" ? "en" : "zh-CN");
+// Most Chinese greetings have no space at all: skip the replacements (the care job renders thousands).
 const squash = (s: string) =>
-  s
-    .replace(/\s{2,}/g, " ")
-    .replace(/\s+([,，：:!！])/g, "$1")
-    .trim();
+  /\s/.test(s)
+    ? s
+        .replace(/\s{2,}/g, " ")
+        .replace(/\s+([,，：:!！])/g, "$1")
+        .trim()
+    : s;
 
 /** Salutation and wishes shared by the SMS and the email. */
 const parts = (d: CareGreetingData, locale: string) => {
@@ -54,6 +58,22 @@ const parts = (d: CareGreetingData, locale: string) => {
     rep: d.repName.trim(),
     salutation: squash(t("care.salutation", { name, title })),
   };
+};
+
+/**
+ * What a customer would read of a greeting on its channel, for the care job's product check
+ * before it queues the row. Left out, as no product can enter them: the SMS signature (fixed
+ * configuration, not the job's to know), the unsubscribe link (a placeholder here, the
+ * channel signs the real one) and the e-mail's HTML (the same body as its text, escaped).
+ */
+export const careGreetingTexts = (
+  d: CareGreetingData,
+  locale: string,
+  channel: "sms" | "email",
+): string[] => {
+  if (channel === "sms") return [renderCareSms(d, locale, undefined).text];
+  const mail = careEmailText(d, locale, "");
+  return [mail.subject, mail.text];
 };
 
 /** The company signature as carriers want it: 【…】, first in the text. */
@@ -101,11 +121,17 @@ export interface RenderedEmail {
   html: string;
 }
 
-export const renderCareEmail = (d: CareGreetingData, locale: string, unsubscribe: string): RenderedEmail => {
+/** Subject and plain text: all the words of the email, which the HTML repeats escaped. */
+const careEmailText = (d: CareGreetingData, locale: string, unsubscribe: string) => {
   const p = parts(d, locale);
   const subject = squash(p.t("care.email_subject", { name: p.name, title: p.title, wishes: p.wishes }));
   const body = p.t("care.email_body", { salutation: p.salutation, wishes: p.wishes, rep: p.rep }).trim();
   const text = `${body}\n\n--\n${p.t("care.email_unsubscribe", { link: unsubscribe })}\n`;
+  return { p, subject, body, text };
+};
+
+export const renderCareEmail = (d: CareGreetingData, locale: string, unsubscribe: string): RenderedEmail => {
+  const { p, subject, body, text } = careEmailText(d, locale, unsubscribe);
   const paragraphs = body
     .split(/\n{2,}/)
     .map((para) => `<p>${escapeHtml(para).replace(/\n/g, "<br>")}</p>`)
@@ -120,3 +146,16 @@ export const renderCareEmail = (d: CareGreetingData, locale: string, unsubscribe
   ].join("\n");
   return { subject, text, html };
 };
+
+/** The rep's chat notice of greetings held back by the product check (scheduler/jobs/care.ts). */
+export const CARE_HELD = "care_held";
+
+const listOf = (v: unknown) => (Array.isArray(v) ? (v as Record<string, unknown>[]) : []);
+
+registerChatTemplate(CARE_HELD, (d, t) => ({
+  text: [
+    t("care.held_title", { date: String(d.date ?? "") }),
+    ...listOf(d.items).map((i, n) => t("care.held_item", { n: n + 1, name: String(i.name ?? "") })),
+    t("care.held_hint"),
+  ].join("\n"),
+}));

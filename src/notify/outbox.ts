@@ -2,6 +2,7 @@ import type { InStatement } from "@libsql/client";
 import type { Logger } from "pino";
 import type { Database } from "../db/client";
 import type { SettingsStore } from "../db/repos/settings";
+import { CARE_GREETING } from "./customer-templates";
 import { enqueueManyStatements } from "./enqueue";
 import { claimStatement, finishStatement, outboxRowOf, pacingStatement } from "./outbox-sql";
 import { backoffMs, nextSendableAt, pacingDelayMs } from "./policy";
@@ -64,12 +65,18 @@ export const createOutbox = (opts: OutboxOptions) => {
   /** Consent, erasure and quiet hours for messages to customers, checked at send time. */
   const customerGate = async (row: OutboxRow, at: Date): Promise<Outcome | null> => {
     if (row.recipientType !== "customer") return null;
+    // The rep's 不发 suppresses a queued greeting itself; this catches one the job queued from
+    // what it read just before the rep tapped (null date: not a greeting, never skipped).
+    const date = row.template === CARE_GREETING && typeof row.data.date === "string" ? row.data.date : null;
     const { rows } = await database.client.execute({
-      sql: `select "erased_at", "sms_consent", "email_consent", "timezone" from "customers" where "id" = ?`,
-      args: [row.recipientId],
+      sql: `select "erased_at", "sms_consent", "email_consent", "timezone",
+              exists (select 1 from "care_skips" where "customer_id" = "customers"."id" and "date" = ?) as "skipped"
+            from "customers" where "id" = ?`,
+      args: [date, row.recipientId],
     });
     const found = rows[0];
     if (!found || found.erased_at) return { status: "suppressed", suppressedReason: "erased" };
+    if (found.skipped) return { status: "suppressed", suppressedReason: "skipped_by_rep" };
     const c = {
       smsConsent: found.sms_consent as string | null,
       emailConsent: found.email_consent as string | null,

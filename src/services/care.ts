@@ -3,7 +3,7 @@
  * how they may be greeted, and the rep's "不发 <name>". The jobs and channels that
  * send the greetings are built elsewhere; they call these.
  */
-import { and, asc, eq, gt, gte, inArray, isNull, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, or, type SQL, sql } from "drizzle-orm";
 import { lunarCalendar } from "../calendar/lunar";
 import { auditInsert } from "../db/audit";
 import type { Db } from "../db/client";
@@ -18,7 +18,7 @@ import {
   occasionsForCustomer,
   occasionsOn,
 } from "../domain/care/occasions";
-import { addDays, type IsoDate, isLeapYear, lastDayOfMonth, zonedInstant } from "../domain/dates";
+import { type IsoDate, isLeapYear } from "../domain/dates";
 import { fail, ok, type Result } from "../domain/result";
 import { yieldToEventLoop } from "../lib/yield";
 import type { Actor, ServiceContext } from "./context";
@@ -27,6 +27,13 @@ export const CARE_TEMPLATE = "care_greeting";
 /** Outbox states that count against the caps: on their way or delivered. */
 const COUNTED: ("sent" | "pending" | "sending" | "retrying")[] = ["sent", "pending", "sending", "retrying"];
 const PAGE = 1000;
+
+/** The dedupe key of a customer's greeting on a date (one per customer and day, rule 5). */
+export const careGreetingKey = (customerId: string, date: IsoDate, channel: "sms" | "email") =>
+  `care:${customerId}:${date}:${channel}:${customerId}`;
+
+/** A care row's date in SQL, from its dedupe key (`careGreetingKey`): every care row has one. */
+const greetingDate = sql<string>`substr(${outbox.dedupeKey}, length(${outbox.recipientId}) + 7, 10)`;
 
 export interface CareCustomerView {
   id: string;
@@ -98,10 +105,18 @@ const view = (c: CustomerRow): CareCustomerView => ({
 export const createCareService = (ctx: ServiceContext, lunar: LunarCalendar = lunarCalendar) => {
   const { db } = ctx.database;
 
-  /** Care rows already queued or sent to these customers between two instants, per customer. */
-  const countsBetween = async (ids: string[], from: Date, to: Date) => {
+  /**
+   * Care rows queued or sent to these customers for the date and its month, by the greeting's
+   * own date: the caps follow the customer's calendar (a Los Angeles greeting of 31 December
+   * leaves on 1 January in Shanghai). The recipient index finds each customer's few rows.
+   */
+  const countsFor = async (ids: string[], date: IsoDate) => {
     const rows = await db
-      .select({ id: outbox.recipientId, n: sql<number>`count(*)` })
+      .select({
+        id: outbox.recipientId,
+        month: sql<number>`count(*)`,
+        day: sql<number>`sum(${greetingDate} = ${date})`,
+      })
       .from(outbox)
       .where(
         and(
@@ -109,12 +124,11 @@ export const createCareService = (ctx: ServiceContext, lunar: LunarCalendar = lu
           inJson(outbox.recipientId, ids),
           eq(outbox.template, CARE_TEMPLATE),
           inArray(outbox.status, COUNTED),
-          gte(outbox.notBefore, from.toISOString()),
-          lt(outbox.notBefore, to.toISOString()),
+          sql`${greetingDate} like ${`${date.slice(0, 7)}-%`}`,
         ),
       )
       .groupBy(outbox.recipientId);
-    return new Map(rows.map((r) => [r.id, Number(r.n)]));
+    return new Map(rows.map((r) => [r.id, { month: Number(r.month), day: Number(r.day) }]));
   };
 
   const skippedOn = async (ids: string[], date: IsoDate) => {
@@ -163,18 +177,7 @@ export const createCareService = (ctx: ServiceContext, lunar: LunarCalendar = lu
       .filter((x) => x.occasions.length > 0);
     if (withOccasions.length === 0) return [];
     const ids = withOccasions.map((x) => x.c.id);
-    const month = date.slice(0, 7);
-    const tz = ctx.timeZone;
-    const monthCounts = await countsBetween(
-      ids,
-      zonedInstant(`${month}-01`, 0, 0, tz),
-      zonedInstant(addDays(lastDayOfMonth(month), 1), 0, 0, tz),
-    );
-    const dayCounts = await countsBetween(
-      ids,
-      zonedInstant(date, 0, 0, tz),
-      zonedInstant(addDays(date, 1), 0, 0, tz),
-    );
+    const counts = await countsFor(ids, date);
     const skipped = await skippedOn(ids, date);
     const caps = {
       perMonth: await ctx.settings.get("care.perMonthCap"),
@@ -189,8 +192,8 @@ export const createCareService = (ctx: ServiceContext, lunar: LunarCalendar = lu
           email: c.email,
           erased: c.erasedAt !== null,
         },
-        sentThisMonth: monthCounts.get(c.id) ?? 0,
-        sentToday: dayCounts.get(c.id) ?? 0,
+        sentThisMonth: counts.get(c.id)?.month ?? 0,
+        sentToday: counts.get(c.id)?.day ?? 0,
         skipped: skipped.has(c.id),
         caps,
       });
@@ -239,7 +242,7 @@ export const createCareService = (ctx: ServiceContext, lunar: LunarCalendar = lu
     return out;
   };
 
-  /** 不发 <name>: the rep stops one customer's greeting on `date` (once; a repeat is a no-op). */
+  /** 不发 <name>: the rep stops one customer's greeting on `date`, queued or not (once). */
   const skip = async (
     customerId: string,
     date: IsoDate,
@@ -249,11 +252,28 @@ export const createCareService = (ctx: ServiceContext, lunar: LunarCalendar = lu
     const c = await db.select({ id: customers.id }).from(customers).where(eq(customers.id, customerId)).get();
     if (!c) return fail("not_found", "customer.not_found", undefined, "customerId");
     await ctx.database.write(async (w) => {
-      const existing = await skipRow(w, customerId, date);
-      if (existing) return;
+      // A greeting already queued for the date (waiting for 08:00 in the customer's zone, or
+      // for a retry) stops too, in the same write as the skip: nothing can claim it between.
+      const suppress = w
+        .update(outbox)
+        .set({ status: "suppressed", suppressedReason: "skipped_by_rep" satisfies SuppressReason })
+        .where(
+          and(
+            eq(outbox.recipientType, "customer"),
+            eq(outbox.recipientId, customerId),
+            eq(outbox.template, CARE_TEMPLATE),
+            inArray(outbox.status, ["pending", "retrying"]),
+            sql`${greetingDate} = ${date}`,
+          ),
+        );
+      if (await skipRow(w, customerId, date)) {
+        await suppress;
+        return;
+      }
       const row = { id: newId(), customerId, date, by: repId, createdAt: ctx.now().toISOString() };
       await w.batch([
         w.insert(careSkips).values(row),
+        suppress,
         auditInsert(w, {
           actorId: actor?.id ?? repId,
           via: actor?.via ?? "system",

@@ -33,6 +33,16 @@ export const careMessages = {
   ],
   "care.email_unsubscribe_label": ["退订", "Unsubscribe"],
   "care.email_unsubscribe_lead": ["不想再收到此类邮件？", "Prefer not to receive these emails?"],
+  // To the rep: greetings the job held back because their text named a product, price or benefit.
+  "care.held_title": [
+    "{date} 以下客户的关怀问候未发出：问候内容含有产品名称、价格或利益信息。",
+    "{date}: these customers' care greetings were not sent, as their text named a product, a price or a benefit.",
+  ],
+  "care.held_item": ["{n}. {name}", "{n}. {name}"],
+  "care.held_hint": [
+    "问候会带上您的显示名称和客户的姓名、职称：请去掉其中的产品名称等内容。",
+    "A greeting carries your display name and the customer's name and title: please remove any product name from them.",
+  ],
   "care.unsubscribe_title": ["退订成功", "Unsubscribed"],
   "care.unsubscribed_email": [
     "您已退订关怀邮件，今后不会再收到此类邮件。",

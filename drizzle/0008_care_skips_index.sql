@@ -1,0 +1,1 @@
+CREATE INDEX `care_skips_customer_date_idx` ON `care_skips` (`customer_id`,`date`);
