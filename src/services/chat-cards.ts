@@ -1,6 +1,6 @@
 import { and, asc, eq } from "drizzle-orm";
 import { newId } from "../db/ids";
-import { approvals, chatCards, chatIdentities, users } from "../db/schema";
+import { approvals, chatCards, chatIdentities, expenses, users } from "../db/schema";
 import type { ServiceContext } from "./context";
 
 export type CardRow = typeof chatCards.$inferSelect;
@@ -39,6 +39,11 @@ export const createChatCardService = (ctx: Pick<ServiceContext, "database" | "no
     (await db.select({ status: approvals.status }).from(approvals).where(eq(approvals.id, approvalId)).get())
       ?.status === "pending";
 
+  /** Whether the expense is still under approval (a card edit for a step is then current). */
+  const subjectPending = async (expenseId: string) =>
+    (await db.select({ status: expenses.status }).from(expenses).where(eq(expenses.id, expenseId)).get())
+      ?.status === "pending";
+
   const cardsFor = (subjectType: string, subjectId: string, platform?: CardPlatform): Promise<CardRow[]> =>
     db
       .select()
@@ -72,7 +77,7 @@ export const createChatCardService = (ctx: Pick<ServiceContext, "database" | "no
     return user?.slackUserId ?? null;
   };
 
-  return { recordCard, cardsFor, slackAddressOf, stillPending };
+  return { recordCard, cardsFor, slackAddressOf, stillPending, subjectPending };
 };
 
 export type ChatCardService = ReturnType<typeof createChatCardService>;

@@ -1,5 +1,6 @@
 import type { types } from "@slack/bolt";
 import { hasMessage, type Locale, translator } from "../../conversations/messages";
+import { MAX_REASON_CHARS } from "../../domain/approvals/decision";
 import { formatInstant } from "../../domain/dates";
 import type { DomainError } from "../../domain/result";
 import type { ApprovalDecidedEvent } from "../../lib/events";
@@ -44,7 +45,12 @@ const rejectModal = (c: RejectContext): types.ModalView => {
         type: "input",
         block_id: "reason",
         label: { type: "plain_text", text: clip(t("slack.reason_label"), 2000) },
-        element: { type: "plain_text_input", action_id: "reason", multiline: true, max_length: 500 },
+        element: {
+          type: "plain_text_input",
+          action_id: "reason",
+          multiline: true,
+          max_length: MAX_REASON_CHARS,
+        },
       },
     ],
   };
@@ -91,10 +97,14 @@ const decideAndExplain = async (
 export const checkRejection = (metadata: string | undefined, reason: string) => {
   const ctx = decodeRejectContext(metadata);
   if (!ctx) return { ctx: null, errors: null };
+  const t = translator(ctx.locale);
+  // Errors shown in the modal keep what was typed (a refusal after it closed would lose it).
   if (reason.trim() === "")
+    return { ctx, errors: { reason: t("slack.reason_required") } as Record<string, string> };
+  if (reason.trim().length > MAX_REASON_CHARS)
     return {
       ctx,
-      errors: { reason: translator(ctx.locale)("slack.reason_required") } as Record<string, string>,
+      errors: { reason: t("approval.reason_too_long", { max: MAX_REASON_CHARS }) } as Record<string, string>,
     };
   return { ctx, errors: null };
 };

@@ -94,6 +94,15 @@ export const createSlackChannel = (o: SlackChannelOptions): Channel => {
       .catch((err) => o.log.error({ err, outboxId: row.id }, "slack card not recorded"));
   };
 
+  /** The expense of a card edit made while its chain was still pending, else null. */
+  const stepEditOf = (d: Record<string, unknown>): string | null => {
+    const outcome = d.outcome as { subjectStatus?: unknown } | undefined;
+    const card = d.card as { expenseId?: unknown } | undefined;
+    return outcome?.subjectStatus === "pending" && typeof card?.expenseId === "string"
+      ? card.expenseId
+      : null;
+  };
+
   const send = async (row: OutboxRow): Promise<SendResult> => {
     const channel = row.address ?? (await o.cards.slackAddressOf(row.recipientId));
     if (!channel) return { ok: false, retryable: false, invalidAddress: true, error: "no slack address" };
@@ -107,6 +116,14 @@ export const createSlackChannel = (o: SlackChannelOptions): Channel => {
       !(await o.cards.stillPending(row.data.approvalId))
     )
       return { ok: true, providerRef: { skipped: "decided before the card went out" } };
+    // An edit for a step of the chain ("moved to the next approver") held back, e.g. by a
+    // 429, must not land after the final outcome's edit: once final, only final edits go.
+    if (
+      row.template === "approval_card" &&
+      stepEditOf(row.data) &&
+      !(await o.cards.subjectPending(stepEditOf(row.data)!))
+    )
+      return { ok: true, providerRef: { skipped: "superseded by the request's final outcome" } };
     await pace(channel);
     try {
       if (delivery.mode === "update") {

@@ -1,4 +1,5 @@
 import { parse as parseQuery } from "node:querystring";
+import { z } from "zod";
 
 /** A request body as Slack sends it: JSON (events), `payload=<json>` (interactions), form fields (commands). */
 export const parseBody = (raw: string, contentType: string | undefined): Record<string, unknown> => {
@@ -15,6 +16,30 @@ export const parseBody = (raw: string, contentType: string | undefined): Record<
 const asRecord = (v: unknown): Record<string, unknown> => {
   if (v === null || typeof v !== "object" || Array.isArray(v)) throw new Error("body is not an object");
   return v as Record<string, unknown>;
+};
+
+const user = z.object({ id: z.string() }).passthrough();
+const object = z.object({}).passthrough();
+/** The parts of each payload Bolt reads before any listener runs (it throws on them otherwise). */
+const SHAPES: Record<string, z.ZodType> = {
+  event_callback: z.object({ event: z.object({ type: z.string() }).passthrough() }).passthrough(),
+  block_actions: z.object({ user, actions: z.array(object).optional() }).passthrough(),
+  view_submission: z.object({ user, view: object }).passthrough(),
+  view_closed: z.object({ user, view: object }).passthrough(),
+  shortcut: z.object({ user }).passthrough(),
+  message_action: z.object({ user }).passthrough(),
+};
+
+/**
+ * Whether a signed body has the shape Bolt needs: Slack never sends these broken, and one
+ * that is would make Bolt throw before acknowledging — a 500 Slack then redelivers for ever.
+ * Slash commands (form fields, no `type`) need their user and command.
+ */
+export const wellFormed = (body: Record<string, unknown>): boolean => {
+  if (typeof body.type !== "string")
+    return typeof body.command !== "string" || typeof body.user_id === "string";
+  const shape = SHAPES[body.type];
+  return shape === undefined || shape.safeParse(body).success;
 };
 
 /** The header value as Bolt wants it: a number, or undefined when absent or not numeric. */

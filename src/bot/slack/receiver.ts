@@ -2,7 +2,7 @@ import type { App, Receiver, ReceiverEvent } from "@slack/bolt";
 import { verifySlackRequest } from "@slack/bolt";
 import { Hono } from "hono";
 import type { Logger } from "pino";
-import { parseBody, retryNumOf } from "./parse";
+import { parseBody, retryNumOf, wellFormed } from "./parse";
 
 export interface HonoReceiverOptions {
   signingSecret: string;
@@ -78,6 +78,10 @@ export const createHonoReceiver = (o: HonoReceiverOptions) => {
       return c.text("bad body", 400);
     }
     if (body.type === "url_verification") return c.json({ challenge: body.challenge });
+    if (!wellFormed(body)) {
+      o.log.warn({ type: body.type }, "slack payload malformed; acknowledged and dropped");
+      return c.body(null, 200);
+    }
     if (!app) return c.text("not ready", 503);
     return dispatch(app, body, c.req.header("x-slack-retry-num"), c.req.header("x-slack-retry-reason"));
   });
