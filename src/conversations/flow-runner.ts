@@ -41,6 +41,18 @@ const takeNotices = (s: Session, ctx: FlowContext): string[] => {
   return notices.map((n) => ctx.t(n.key, n.params));
 };
 
+/**
+ * Whether text that changed nothing only repeats the draft: read on its own, it sets fields,
+ * and each holds what the draft already holds (gibberish sets nothing, or only a search).
+ */
+const repeatsDraft = async (flow: AnyFlow, text: string, data: Record<string, unknown>, ctx: FlowContext) => {
+  const fresh = flow.initial();
+  const alone = await flow.absorb!(text, fresh, ctx);
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const set = Object.keys(alone).filter((k) => !same(alone[k], fresh[k]));
+  return set.length > 0 && set.every((k) => same(alone[k], data[k]));
+};
+
 const nextMissing = (flow: AnyFlow, data: Record<string, unknown>) =>
   flow.order.find((name) => !flow.steps[name].optional && flow.steps[name].missing(data));
 
@@ -176,6 +188,8 @@ const atConfirm = async (
       s.data = after;
       return { replies: [await advance(flow, s, ctx)] };
     }
+    // The same line sent again (a double send, a retype) was understood: the summary again.
+    if (await repeatsDraft(flow, reply.text, s.data, ctx)) return { replies: [await advance(flow, s, ctx)] };
   }
   return withError(flow, s, ctx, ctx.t("common.not_understood", { hint: ctx.t("common.confirm_hint") }));
 };

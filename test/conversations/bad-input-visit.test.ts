@@ -313,6 +313,15 @@ describe("visit flow: bad answers at every step", () => {
       expect(texts(en)).toContain("I didn't get that");
     });
 
+    it("shows the summary again, without 'did not understand', when the same line is sent twice", async () => {
+      const first = await w.say(w.ids.rep, "拜访 王主任 昨天 评级6");
+      const again = await w.say(w.ids.rep, "拜访 王主任 昨天 评级6");
+      expect(again.session.step).toBe("confirm");
+      expect(again.replies).toHaveLength(1);
+      expect(texts(again)).not.toContain("没看懂");
+      expect(summaryOf(again)).toEqual(summaryOf(first));
+    });
+
     it("does not read a fractional rating typed at the confirm step as a new visit date", async () => {
       await w.say(w.ids.rep, "拜访 王主任 昨天 评级6");
       const r = await w.say(w.ids.rep, "评级 6.5");
