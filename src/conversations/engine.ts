@@ -7,7 +7,7 @@ import { users } from "../db/schema";
 import type { Services } from "../services";
 import type { ChatUser, Flow, FlowContext, StepReply } from "./flow";
 import { GLOBAL_ACTION } from "./flow";
-import { advance, choiceFromText, promptFor, runStep } from "./flow-runner";
+import { advance, choiceFromText, promptFor, repeatsDraft, runStep } from "./flow-runner";
 import { globalWord } from "./global-words";
 import { createLookups } from "./lookups";
 import { type Locale, translator } from "./messages";
@@ -159,7 +159,8 @@ export const createEngine = (opts: EngineOptions) => {
     const handler = cmd ? opts.commands[cmd.intent] : undefined;
     if (cmd && handler && ANYTIME.has(cmd.intent) && !(await answersTheFlow(cmd, ctx, s)))
       return [...out, ...(await applyCommand(await handler(cmd, ctx, s), ctx, s))];
-    const switching = cmd && SWITCH_INTENTS.has(cmd.intent) && cmd.args === "";
+    const switching =
+      cmd && SWITCH_INTENTS.has(cmd.intent) && (cmd.args === "" || (await newReport(cmd, text!, ctx, s)));
     if (s.status === "active" && !switching) return [...out, ...(await inFlow(msg, text, ctx, s))];
     if (cmd && flows.has(cmd.intent))
       return [
@@ -170,6 +171,18 @@ export const createEngine = (opts: EngineOptions) => {
     if (msg.action)
       return [...out, { text: ctx.t("common.stale_choice") }, { text: ctx.t("common.unknown_command") }];
     return [...out, { text: ctx.t(text ? "common.unknown_command" : "common.empty") }];
+  };
+
+  /**
+   * A whole report line (`拜访 张明 昨天 评级6`) while another report waits at its confirm step
+   * is a new report: the waiting one is kept for `继续`, not met with "did not understand" nor
+   * silently confirmed by the next 确认. The same line sent again is no new report.
+   */
+  const newReport = async (cmd: Command, text: string, ctx: FlowContext, s: Session) => {
+    if (s.status !== "active" || s.step !== "confirm" || !flows.has(cmd.intent)) return false;
+    const current = flows.get(s.flowId ?? "");
+    if (cmd.intent !== s.flowId || !current?.absorb) return true;
+    return !(await repeatsDraft(current, text, s.data, ctx));
   };
 
   /**

@@ -45,7 +45,12 @@ const takeNotices = (s: Session, ctx: FlowContext): string[] => {
  * Whether text that changed nothing only repeats the draft: read on its own, it sets fields,
  * and each holds what the draft already holds (gibberish sets nothing, or only a search).
  */
-const repeatsDraft = async (flow: AnyFlow, text: string, data: Record<string, unknown>, ctx: FlowContext) => {
+export const repeatsDraft = async (
+  flow: AnyFlow,
+  text: string,
+  data: Record<string, unknown>,
+  ctx: FlowContext,
+) => {
   const fresh = flow.initial();
   const alone = await flow.absorb!(text, fresh, ctx);
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);

@@ -365,6 +365,19 @@ describe("visit flow: bad answers at every step", () => {
       expect(await data(w.ids.rep)).toMatchObject({ customerId: w.ids.wang, date: YESTERDAY });
     });
 
+    it("takes a new visit line for another doctor at the confirm step as a new visit; 继续 brings back the first", async () => {
+      await w.say(w.ids.rep, "拜访 王主任 昨天 评级6");
+      const other = await w.say(w.ids.rep, "拜访 李明 昨天 评级5");
+      expect(other.session.step).toBe("confirm");
+      expect(texts(other)).not.toContain("没看懂");
+      expect(await data(w.ids.rep)).toMatchObject({ customerId: w.ids.li, rating: 5 });
+      const saved = await w.say(w.ids.rep, "确认");
+      expect(texts(saved)).toContain("李明");
+      const resumed = await w.say(w.ids.rep, "继续");
+      expect(resumed.session).toMatchObject({ flow: "visit", step: "confirm" });
+      expect(await data(w.ids.rep)).toMatchObject({ customerId: w.ids.wang, rating: 6 });
+    });
+
     it("goes back from the confirm step to the rating and keeps the rest", async () => {
       await w.say(w.ids.rep, "拜访 王主任");
       await w.say(w.ids.rep, "昨天");
