@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, consentEvents, customers } from "../../../src/db/schema";
 import { type ImportTestServer, startImportServer } from "../../helpers/imports-app";
+import { bom, type Row, rowOf } from "./encodings";
 import { buildWorld, customerId, fixture, type World } from "./world";
 
 let server: ImportTestServer;
@@ -46,16 +47,11 @@ const gb18030 = (() => {
   };
 })();
 
-const bom = (text: string) => new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(text)]);
-
 const byCode = async (code: string) =>
   server.database.db.select().from(customers).where(eq(customers.code, code)).get();
 
 const customersNamed = async (name: string) =>
   server.database.db.select().from(customers).where(eq(customers.name, name));
-
-type Row = { row: number; status: string; id?: string; error?: string };
-const rowOf = (body: { rows: Row[] }, n: number) => body.rows.find((r) => r.row === n) as Row;
 
 describe("customer import: encodings and CSV shapes", () => {
   it("reads a GB18030 file with CRLF line ends, Chinese headers and four-byte characters", async () => {

@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, purchases } from "../../../src/db/schema";
 import { type ImportTestServer, startImportServer } from "../../helpers/imports-app";
+import { bom, gbk, type Row, rowOf } from "./encodings";
 import { buildWorld, customerId, type World } from "./world";
 
 let server: ImportTestServer;
@@ -12,33 +13,6 @@ beforeAll(async () => {
   w = await buildWorld(server);
 });
 afterAll(() => server.close());
-
-/** GBK bytes of BMP text, from the platform's own GB18030 decoder. */
-const gbk = (() => {
-  const table = new Map<string, number[]>();
-  const dec = new TextDecoder("gb18030");
-  for (let a = 0x81; a <= 0xfe; a++)
-    for (let b = 0x40; b <= 0xfe; b++) {
-      if (b === 0x7f) continue;
-      const s = dec.decode(new Uint8Array([a, b]));
-      if (s.length === 1 && s !== "\uFFFD" && !table.has(s)) table.set(s, [a, b]);
-    }
-  return (text: string) =>
-    new Uint8Array(
-      [...text].flatMap((ch) => {
-        const cp = ch.codePointAt(0) as number;
-        if (cp < 0x80) return [cp];
-        const bytes = table.get(ch);
-        if (!bytes) throw new Error(`no GBK code for ${ch}`);
-        return bytes;
-      }),
-    );
-})();
-
-const bom = (text: string) => new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(text)]);
-
-type Row = { row: number; status: string; id?: string; error?: string };
-const rowOf = (body: { rows: Row[] }, n: number) => body.rows.find((r) => r.row === n) as Row;
 
 const purchaseById = async (id: string) =>
   server.database.db.select().from(purchases).where(eq(purchases.id, id)).get();

@@ -4,6 +4,7 @@ import { nowIso } from "../../../src/db/ids";
 import { auditLog, monthCloses, stockLines, stockReports } from "../../../src/db/schema";
 import { createUser } from "../../helpers/app";
 import { type ImportTestServer, startImportServer } from "../../helpers/imports-app";
+import { bom, gbk, type Row, rowOf } from "./encodings";
 import { buildWorld, customerId, type World } from "./world";
 
 let server: ImportTestServer;
@@ -18,33 +19,6 @@ beforeAll(async () => {
   distributor = await customerId(server, w.admin.token, "DST-001");
 });
 afterAll(() => server.close());
-
-/** GBK bytes of BMP text, from the platform's own GB18030 decoder. */
-const gbk = (() => {
-  const table = new Map<string, number[]>();
-  const dec = new TextDecoder("gb18030");
-  for (let a = 0x81; a <= 0xfe; a++)
-    for (let b = 0x40; b <= 0xfe; b++) {
-      if (b === 0x7f) continue;
-      const s = dec.decode(new Uint8Array([a, b]));
-      if (s.length === 1 && s !== "\uFFFD" && !table.has(s)) table.set(s, [a, b]);
-    }
-  return (text: string) =>
-    new Uint8Array(
-      [...text].flatMap((ch) => {
-        const cp = ch.codePointAt(0) as number;
-        if (cp < 0x80) return [cp];
-        const bytes = table.get(ch);
-        if (!bytes) throw new Error(`no GBK code for ${ch}`);
-        return bytes;
-      }),
-    );
-})();
-
-const bom = (text: string) => new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(text)]);
-
-type Row = { row: number; status: string; id?: string; error?: string };
-const rowOf = (body: { rows: Row[] }, n: number) => body.rows.find((r) => r.row === n) as Row;
 
 const reportsAt = async (customer: string, date: string) =>
   server.database.db
