@@ -1,7 +1,8 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newId, nowIso } from "../../../src/db/ids";
-import { approvals, auditLog, chatSessions, expenses, outbox, users } from "../../../src/db/schema";
+import { chatSessions, expenses, users } from "../../../src/db/schema";
+import { approvalReads } from "./approval-reads";
 import { type WecomWorld, wecomWorld } from "./world";
 
 /**
@@ -54,27 +55,7 @@ const submit = async (repId: string, over: Record<string, unknown> = {}) => {
   return r.value;
 };
 
-const levelsOf = (expenseId: string) =>
-  w.database.db.select().from(approvals).where(eq(approvals.subjectId, expenseId)).orderBy(approvals.level);
-
-const decisionAudits = async (expenseId: string) => {
-  const ids = (await levelsOf(expenseId)).map((a) => a.id);
-  return w.database.db
-    .select()
-    .from(auditLog)
-    .where(
-      and(
-        eq(auditLog.entityType, "approval"),
-        inArray(auditLog.entityId, ids),
-        inArray(auditLog.action, ["approve", "reject"]),
-      ),
-    );
-};
-
-const resultNotices = async (expenseId: string) =>
-  (await w.database.db.select().from(outbox).where(eq(outbox.template, "approval_result"))).filter(
-    (r) => (r.data as { expenseId?: string }).expenseId === expenseId,
-  );
+const { levelsOf, decisionAudits, resultNotices } = approvalReads(() => w.database);
 
 const delegate = async (fromUserId: string, toUserId: string, until: string) => {
   const r = await w.app.services.approvals.setDelegation(fromUserId, toUserId, until, {

@@ -1,8 +1,9 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as PUPPET from "wechaty-puppet";
 import { newId, nowIso } from "../../../src/db/ids";
-import { approvals, auditLog, expenses, outbox, users } from "../../../src/db/schema";
+import { approvals, outbox, users } from "../../../src/db/schema";
+import { approvalReads } from "./approval-reads";
 import { type WecomWorld, wecomWorld } from "./world";
 
 /**
@@ -61,32 +62,7 @@ const submit = async (repId: string, over: Record<string, unknown> = {}) => {
   return r.value;
 };
 
-const levelsOf = (expenseId: string) =>
-  w.database.db.select().from(approvals).where(eq(approvals.subjectId, expenseId)).orderBy(approvals.level);
-
-const expenseOf = async (id: string) =>
-  (await w.database.db.select().from(expenses).where(eq(expenses.id, id)))[0];
-
-/** Audit rows recording a decision on this expense's levels. */
-const decisionAudits = async (expenseId: string) => {
-  const ids = (await levelsOf(expenseId)).map((a) => a.id);
-  return w.database.db
-    .select()
-    .from(auditLog)
-    .where(
-      and(
-        eq(auditLog.entityType, "approval"),
-        inArray(auditLog.entityId, ids),
-        inArray(auditLog.action, ["approve", "reject"]),
-      ),
-    );
-};
-
-/** The result notices queued for the requester of this expense. */
-const resultNotices = async (expenseId: string) =>
-  (await w.database.db.select().from(outbox).where(eq(outbox.template, "approval_result"))).filter(
-    (r) => (r.data as { expenseId?: string }).expenseId === expenseId,
-  );
+const { levelsOf, expenseOf, decisionAudits, resultNotices } = approvalReads(() => w.database);
 
 /** Waits for what the bot says to someone who should hear nothing more. */
 const quiet = async (c: Contact, before: number) => w.settle(c, before, 40);
