@@ -7,7 +7,8 @@ import { Agent, request } from "node:http";
 
 export interface OpenRequest {
   path: string;
-  body: string;
+  /** POST when there is a body (JSON); GET when it is null. */
+  body: string | null;
   headers?: Record<string, string>;
 }
 
@@ -84,16 +85,18 @@ export const openLoop = (o: OpenLoopOptions): Promise<OpenLoopResult> => {
     const fire = (i: number) => {
       const intended = start + i * interval;
       const r = o.make(i);
-      const body = Buffer.from(r.body);
+      const body = r.body === null ? null : Buffer.from(r.body);
       const completion = o.completion?.(i);
       const req = request(
         {
           agent,
           host: target.hostname,
           port: target.port,
-          method: "POST",
+          method: body ? "POST" : "GET",
           path: r.path,
-          headers: { "content-type": "application/json", "content-length": body.length, ...r.headers },
+          headers: body
+            ? { "content-type": "application/json", "content-length": body.length, ...r.headers }
+            : r.headers,
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -111,7 +114,7 @@ export const openLoop = (o: OpenLoopOptions): Promise<OpenLoopResult> => {
         },
       );
       req.on("error", () => settle(intended, false));
-      req.end(body);
+      req.end(body ?? undefined);
     };
     const tick = () => {
       const due = Math.min(total, Math.floor((performance.now() - start) / interval) + 1);
