@@ -54,13 +54,29 @@ export const defaultSegmentGrid: SegmentGrid = SCALE.flatMap((potential) =>
   }),
 );
 
+/**
+ * Each grid's cells by usage × potential (the first cell of a pair wins, as a search would):
+ * a customer list classifies every segment of 50 doctors, and searching the 25 cells for each
+ * was a measurable share of a page. Keyed by the grid object, so an edited grid is a new index.
+ */
+const cellIndexes = new WeakMap<SegmentGrid, (GridCell | undefined)[]>();
+const cellsOf = (grid: SegmentGrid) => {
+  let cells = cellIndexes.get(grid);
+  if (!cells) {
+    cells = [];
+    for (const c of grid) cells[c.usage * 5 + c.potential] ??= c;
+    cellIndexes.set(grid, cells);
+  }
+  return cells;
+};
+
 /** The cell for (usage, potential); a grid missing the cell (should not pass isValidGrid) means no target. */
 export const classifySegment = (
   usage: Scale,
   potential: Scale,
   grid: SegmentGrid = defaultSegmentGrid,
 ): Segment => {
-  const cell = grid.find((c) => c.usage === usage && c.potential === potential);
+  const cell = cellsOf(grid)[usage * 5 + potential];
   if (!cell) return { ...NONE };
   return { class: cell.class, strategy: cell.strategy, visitsPerMonth: cell.visitsPerMonth };
 };
